@@ -1,0 +1,7 @@
+"""Embedded default for `make run`: SQLite, eager tasks, console e-mail and SMS."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")

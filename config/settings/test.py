@@ -1,0 +1,20 @@
+"""Test settings: PostgreSQL when DATABASE_URL is set, fast hashing, captured e-mail and SMS."""
+
+from .base import *  # noqa: F403
+from .base import TEMPLATES
+
+DEBUG = False
+SECRET_KEY = "test-key-not-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+SMS_BACKEND = "locmem"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+PORTAL_BASE_URL = "http://testserver"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# An unknown template variable is a bug: make it fail loudly.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«INVALID {%s}»"

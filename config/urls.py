@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+admin.site.site_header = "Portail – administration"
+admin.site.site_title = "Portail"
+admin.site.index_title = "Back-office"
+
+urlpatterns = [
+    path("", account_views.landing, name="landing"),
+    path("espace/", account_views.home, name="home"),
+    path("sante/", account_views.health, name="health"),
+    path("compte/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
