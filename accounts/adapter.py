@@ -1,0 +1,52 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from notifications.services import queue_email
+
+# One message whatever was typed: it must not tell whether the identifier exists.
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "username_password_mismatch": LOGIN_FAILED,
+        "email_password_mismatch": LOGIN_FAILED,
+        "too_many_login_attempts": "Trop de tentatives de connexion échouées. "
+        "Veuillez réessayer dans quelques minutes.",
+    }
+
+    def is_open_for_signup(self, request) -> bool:
+        # Accounts are created by the registration flows of each space, never by a
+        # public sign-up form.
+        return False
+
+    def get_login_redirect_url(self, request) -> str:
+        return reverse("home")
+
+    def get_password_change_redirect_url(self, request) -> str:
+        return reverse("home")
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (password reset…) go through the outbox like every other mail."""
+        message = self.render_mail(template_prefix, email, self._mail_context(email, context))
+        html = next(
+            (content for content, mimetype in message.alternatives if mimetype == "text/html"),
+            "",
+        )
+        queue_email(
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            event=template_prefix.replace("/", "_"),
+            user=context.get("user"),
+        )
+
+    def _mail_context(self, email: str, context: dict) -> dict:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        return {"request": request, "email": email, "current_site": get_current_site(request)} | (
+            context
+        )

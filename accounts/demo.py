@@ -1,0 +1,61 @@
+"""Demo organizations and accounts listed in ARCHITECTURE.md (`seed_demo`)."""
+
+from allauth.account.models import EmailAddress
+
+from .models import Membership, Organization, User
+
+DEMO_PASSWORD = "Demo-portail-2026"  # noqa: S105 - documented demo password
+
+FUNDER_NAME = "Demo Industries"
+PROVIDER_NAME = "Demo Domiciliation Paris"
+PROVIDER2_NAME = "Domiciliation Rive Gauche"
+
+ORGANIZATIONS = [
+    (FUNDER_NAME, Organization.Kind.FUNDER),
+    (PROVIDER_NAME, Organization.Kind.PROVIDER),
+    (PROVIDER2_NAME, Organization.Kind.PROVIDER),
+]
+
+# username, e-mail, first name, last name, organization, role
+ACCOUNTS = [
+    ("C100001", "gestion@demo-industries.example", "Claire", "Martin", FUNDER_NAME, "primary"),
+    ("C100001-02", "paie@demo-industries.example", "Julien", "Bernard", FUNDER_NAME, "secondary"),
+    ("domiciliataire@demo.example", "domiciliataire@demo.example", "Sophie", "Lefèvre",
+     PROVIDER_NAME, "admin"),
+    ("domiciliataire2@demo.example", "domiciliataire2@demo.example", "Marc", "Dubois",
+     PROVIDER2_NAME, "admin"),
+    ("client@demo.example", "client@demo.example", "Émilie", "Rousseau", None, None),
+]  # fmt: skip
+
+
+def seed(log) -> None:
+    organizations = {
+        name: Organization.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for name, kind in ORGANIZATIONS
+    }
+    for username, email, first_name, last_name, organization_name, role in ACCOUNTS:
+        user = _user(username, email, first_name=first_name, last_name=last_name)
+        if organization_name:
+            Membership.objects.get_or_create(
+                user=user, organization=organizations[organization_name], defaults={"role": role}
+            )
+    _user(
+        "staff@demo.example",
+        "staff@demo.example",
+        first_name="Service",
+        last_name="Clients",
+        is_staff=True,
+        is_superuser=True,
+    )
+    log(f"Comptes de démonstration prêts (mot de passe : {DEMO_PASSWORD}).")
+
+
+def _user(username: str, email: str, **fields) -> User:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": email, **fields}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user

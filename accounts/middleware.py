@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from .tenancy import SESSION_KEY, active_memberships, choose_membership
+
+
+class OrganizationMiddleware:
+    """Sets `request.organization` and `request.membership` from the user's active
+    membership (the one chosen in the session, else the first), and `request.memberships`
+    for the organization switcher."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.memberships = []
+        request.membership = None
+        request.organization = None
+        if request.user.is_authenticated:
+            request.memberships = active_memberships(request.user)
+            membership = choose_membership(request.memberships, request.session.get(SESSION_KEY))
+            if membership is not None:
+                request.membership = membership
+                request.organization = membership.organization
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """While `user.must_change_password` is set, only the pages that let the user change
+    the password (or leave) are reachable; every other page redirects there."""
+
+    ALLOWED_URL_NAMES = {"account_change_password", "account_set_password", "account_logout"}
+    MESSAGE = "Pour sécuriser votre compte, choisissez un nouveau mot de passe avant de continuer."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.must_change_password):
+            return None
+        if request.path.startswith(settings.STATIC_URL):
+            return None
+        match = request.resolver_match
+        if match and (match.url_name in self.ALLOWED_URL_NAMES or match.url_name == "health"):
+            return None
+        messages.warning(request, self.MESSAGE, fail_silently=True)
+        return redirect("account_change_password")

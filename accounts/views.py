@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .models import Membership
+from .tenancy import SESSION_KEY
+
+
+@login_not_required
+def landing(request):
+    return render(request, "accounts/landing.html")
+
+
+def home(request):
+    """Where a login lands: the space of the active organization, or the user's page."""
+    return render(request, "accounts/home.html")
+
+
+def organization_list(request):
+    return render(request, "accounts/organization_list.html")
+
+
+@require_POST
+def organization_switch(request, public_id):
+    """Acts for another of the user's organizations; any other organization is a 404."""
+    membership = get_object_or_404(
+        Membership, user=request.user, is_active=True, organization__public_id=public_id
+    )
+    request.session[SESSION_KEY] = str(membership.organization.public_id)
+    return redirect("home")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@never_cache
+def health(request):
+    """Liveness for the load balancer: the database answers, and Redis when configured."""
+    checks = {"database": _check(lambda: connection.cursor().execute("SELECT 1"))}
+    if settings.REDIS_URL:
+        checks["redis"] = _check(_ping_redis)
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def _ping_redis():
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception as exc:  # noqa: BLE001 - any failure makes the node unhealthy
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
