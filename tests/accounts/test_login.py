@@ -1,0 +1,93 @@
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD, MembershipFactory
+
+GENERIC_ERROR = "Identifiant ou mot de passe incorrect."
+
+
+@pytest.fixture
+def manager(db):
+    return MembershipFactory(
+        user__username="C100001", user__email="gestion@alpha.example", role="primary"
+    ).user
+
+
+def _login(client, login, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+def test_the_login_page_is_french(client, db):
+    response = client.get("/compte/connexion/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in page
+    assert "Identifiant ou adresse e-mail" in page
+    assert "Mot de passe oublié" in page
+
+
+@pytest.mark.parametrize("login", ["C100001", "c100001", "gestion@alpha.example"])
+def test_it_logs_in_with_the_identifier_or_the_email(client, manager, login):
+    response = _login(client, login)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).wsgi_request.user == manager
+
+
+def test_wrong_credentials_get_one_generic_french_message(client, manager):
+    wrong_password = _login(client, "C100001", "mauvais-mot-de-passe")
+    unknown_user = _login(client, "C999999", "mauvais-mot-de-passe")
+    assert wrong_password.status_code == unknown_user.status_code == 200
+    assert GENERIC_ERROR in wrong_password.content.decode()
+    assert GENERIC_ERROR in unknown_user.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_logins_are_rate_limited(manager):
+    client = Client()
+    for _ in range(5):
+        _login(client, "C100001", "mauvais-mot-de-passe")
+    # Even the right password is refused while the limit holds.
+    response = _login(client, "C100001")
+    assert response.status_code == 200
+    assert "Trop de tentatives de connexion échouées" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_public_signup_is_closed(client, db):
+    response = client.get(reverse("account_signup"))
+    assert response.status_code == 200
+    assert "Inscriptions fermées" in response.content.decode()
+
+
+def test_password_reset_mail_goes_through_the_outbox(
+    client, manager, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_reset_password"), {"email": "gestion@alpha.example"}
+        )
+    assert response.status_code == 302
+    notification = Notification.objects.get(recipient="gestion@alpha.example")
+    assert notification.status == Notification.Status.SENT
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["gestion@alpha.example"]
+    assert "/compte/mot-de-passe/nouveau/" in message.body
+
+
+def test_logout_ends_the_session(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_log_in_through_the_portal_login(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

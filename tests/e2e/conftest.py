@@ -1,0 +1,80 @@
+"""Browser journeys: Playwright drives Debian's Chromium against pytest-django's
+live_server. Screenshots land in tests/e2e/screenshots/ to be looked at."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo")
+
+
+@pytest.fixture
+def portal(live_server, page):
+    """The page, with the live server's base URL as `portal.url(path)`."""
+
+    class Portal:
+        def __init__(self):
+            self.page = page
+
+        def url(self, path: str) -> str:
+            return f"{live_server.url}{path}"
+
+        def goto(self, path: str):
+            return page.goto(self.url(path))
+
+        def login(self, login: str, password: str = DEMO_PASSWORD):
+            page.goto(self.url("/compte/connexion/"))
+            page.get_by_label("Identifiant ou adresse e-mail").fill(login)
+            page.get_by_label("Mot de passe").fill(password)
+            page.get_by_role("button", name="Se connecter").click()
+
+        def screenshot(self, name: str) -> Path:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            path = SCREENSHOTS / f"{name}.png"
+            page.screenshot(path=path, full_page=True)
+            return path
+
+        def assert_accessible(self):
+            results = Axe().run(page)
+            assert results.violations_count == 0, results.generate_report()
+
+    return Portal()

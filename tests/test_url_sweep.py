@@ -1,0 +1,84 @@
+"""Walks every URL pattern of the portal: anonymous users are sent to the login page on
+every private route, and a member of another tenant gets a 404 on every route that
+carries an object id. A new route must be declared here, or this test fails."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Routes any visitor may open.
+PUBLIC = {
+    "landing",
+    "health",
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_reauthenticate",
+}
+
+# Private routes with an object id: url name → (HTTP method, kwargs of an object that
+# belongs to organization A). Charlie, from organization B, must get a 404.
+TENANT_ROUTES = {
+    "organization_switch": ("post", lambda ctx: {"public_id": ctx["org_a"].public_id}),
+}
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin has its own staff-only access checks.
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def _routes():
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def _has_arguments(pattern: URLPattern) -> bool:
+    return bool(re.search(r"<\w+(:\w+)?>|\(\?P<", str(pattern.pattern)))
+
+
+def test_every_route_is_declared():
+    undeclared = [
+        name
+        for name, pattern in _routes().items()
+        if name not in PUBLIC and _has_arguments(pattern) and name not in TENANT_ROUTES
+    ]
+    assert undeclared == [], "Declare these routes in PUBLIC or TENANT_ROUTES"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, p in _routes().items() if n not in PUBLIC and not _has_arguments(p))
+)
+def test_anonymous_users_are_sent_to_the_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(TENANT_ROUTES))
+def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
+    method, sample = TENANT_ROUTES[name]
+    url = reverse(name, kwargs=sample({"org_a": org_a, "alice": alice}))
+
+    assert getattr(client, method)(url).status_code == 302  # anonymous: login first
+
+    client.force_login(charlie)
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+    client.force_login(alice)
+    assert getattr(client, method)(url).status_code in {200, 302}
