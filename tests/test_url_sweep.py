@@ -82,3 +82,13 @@ def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
 
     client.force_login(alice)
     assert getattr(client, method)(url).status_code in {200, 302}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, p in _routes().items() if n not in PUBLIC and not _has_arguments(p))
+)
+def test_private_pages_render_for_a_member_without_unknown_variables(client, alice, name):
+    client.force_login(alice)
+    response = client.get(reverse(name))
+    assert response.status_code in {200, 302, 405}
+    assert "«INVALID".encode() not in response.content

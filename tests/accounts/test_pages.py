@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import MembershipFactory
+
 
 def test_the_landing_page_shows_the_three_entry_points(client, db):
     response = client.get("/")
@@ -90,3 +92,12 @@ def test_french_punctuation_has_a_non_breaking_space(client, alice, url_name):
 def test_the_session_ends_after_inactivity(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 3600
+
+
+def test_home_runs_a_constant_number_of_queries(client, alice, django_assert_max_num_queries):
+    for index in range(30):
+        MembershipFactory(user=alice, role="secondary", organization__name=f"Org {index:02}")
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("organization_list"))
+    assert response.content.decode().count("Gestionnaire secondaire") == 30
