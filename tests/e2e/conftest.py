@@ -10,10 +10,6 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
-# make around it are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,6 +19,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Playwright's sync API keeps an event loop running in the main thread for the whole
+# session; the ORM calls made beside it (here and in the tests collected after these)
+# are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
