@@ -18,6 +18,13 @@ class User(AbstractUser):
         help_text="Tant que cette case est cochée, seule la page de changement de mot de "
         "passe est accessible.",
     )
+    temporary_password_expires_at = models.DateTimeField(
+        "expiration du mot de passe temporaire",
+        null=True,
+        blank=True,
+        help_text="Un mot de passe temporaire expiré ne permet plus de se connecter ; "
+        "« Mot de passe oublié » en donne un nouveau.",
+    )
 
     class Meta:
         verbose_name = "utilisateur"

@@ -1,4 +1,9 @@
+import secrets
+import string
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Membership, Organization, User
 
@@ -7,12 +12,40 @@ class MembershipError(ValueError):
     """A membership that the rules refuse; the message is shown to the user."""
 
 
+TEMPORARY_PASSWORD_LENGTH = 16
+TEMPORARY_PASSWORD_VALIDITY = timedelta(hours=72)
+# No look-alike characters (0/O, 1/l/I): the password is typed from an e-mail.
+_PASSWORD_ALPHABET = "".join(
+    c for c in string.ascii_letters + string.digits + "-_!?" if c not in "0O1lI"
+)
+
+
+@transaction.atomic
+def user_set_temporary_password(*, user: User) -> str:
+    """Gives `user` a random temporary password, valid 72 hours and to be changed at the
+    first login; returns it so that the caller can e-mail it."""
+    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH))
+    user.set_password(password)
+    user.must_change_password = True
+    user.temporary_password_expires_at = timezone.now() + TEMPORARY_PASSWORD_VALIDITY
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    return password
+
+
+def user_temporary_password_expired(user: User) -> bool:
+    expires_at = user.temporary_password_expires_at
+    return expires_at is not None and expires_at <= timezone.now()
+
+
 @transaction.atomic
 def user_clear_password_change(*, user: User) -> None:
     """A user who chose a new password may use the whole portal again."""
-    if user.must_change_password:
-        User.objects.filter(pk=user.pk).update(must_change_password=False)
+    if user.must_change_password or user.temporary_password_expires_at:
+        User.objects.filter(pk=user.pk).update(
+            must_change_password=False, temporary_password_expires_at=None
+        )
         user.must_change_password = False
+        user.temporary_password_expires_at = None
 
 
 @transaction.atomic

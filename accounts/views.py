@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .models import Membership
+from .models import Membership, Organization
 from .tenancy import SESSION_KEY
 
 
@@ -15,8 +15,15 @@ def landing(request):
     return render(request, "accounts/landing.html")
 
 
+# The home page of each kind of organization; a user without one stays on /espace/.
+SPACE_HOMES = {Organization.Kind.FUNDER: "cesu_orders:home"}
+
+
 def home(request):
     """Where a login lands: the space of the active organization, or the user's page."""
+    organization = request.organization
+    if organization is not None and organization.kind in SPACE_HOMES:
+        return redirect(SPACE_HOMES[organization.kind])
     return render(request, "accounts/home.html")
 
 

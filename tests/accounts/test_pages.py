@@ -43,7 +43,7 @@ def test_private_pages_redirect_anonymous_users_to_the_login(client, db):
 
 def test_home_shows_the_organization_and_role_in_the_header(client, alice):
     client.force_login(alice)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("organization_list")).content.decode()
     assert "Alpha Conseil · Gestionnaire principal" in page
     assert "Se déconnecter" in page
 
@@ -73,14 +73,19 @@ def test_pages_have_no_inline_script(client, alice):
         "account_reset_password",
         "account_reset_password_done",
         "account_signup",
-        "home",
+        "cesu_orders:home",
         "organization_list",
         "account_change_password",
         "account_logout",
     ],
 )
 def test_french_punctuation_has_a_non_breaking_space(client, alice, url_name):
-    if url_name in {"home", "organization_list", "account_change_password", "account_logout"}:
+    if url_name in {
+        "cesu_orders:home",
+        "organization_list",
+        "account_change_password",
+        "account_logout",
+    }:
         client.force_login(alice)
     response = client.get(reverse(url_name))
     assert response.status_code == 200

@@ -49,7 +49,7 @@ def test_changing_the_password_clears_the_flag(client, flagged):
     flagged.refresh_from_db()
     assert flagged.must_change_password is False
     assert flagged.check_password(NEW_PASSWORD)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
 
 
 def test_a_weak_new_password_is_refused_and_keeps_the_flag(client, flagged):

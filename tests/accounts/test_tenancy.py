@@ -81,7 +81,7 @@ def test_middleware_acts_for_the_first_organization_by_name(client, alice, org_a
     zeta = OrganizationFactory(name="Zêta Mutuelle")
     MembershipFactory(user=alice, organization=zeta, role="secondary")
     client.force_login(alice)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("organization_list"))
     assert response.wsgi_request.organization == org_a
     assert response.wsgi_request.membership.role == "primary"
     assert "Alpha Conseil" in response.content.decode()
@@ -98,7 +98,7 @@ def test_it_switches_organization_and_keeps_the_choice(client, alice, org_a):
 
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(zeta.public_id)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("organization_list"))
     assert home.wsgi_request.organization == zeta
     assert "Zêta Mutuelle · Gestionnaire secondaire" in home.content.decode()
 
