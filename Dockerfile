@@ -19,7 +19,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
-RUN useradd --create-home portail && mkdir -p /app/media && chown portail /app/media
+RUN useradd --create-home portail \
+    && mkdir -p /app/media /app/private-media && chown portail /app/media /app/private-media
 USER portail
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("espace/", account_views.home, name="home"),
     path("sante/", account_views.health, name="health"),
     path("compte/", include("accounts.urls")),
+    path("cesu/", include("cesu_orders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 claims each row and sends it once; the beat job re-queues what the broker lost."""
 
 import logging
+import re
 from datetime import timedelta
 from functools import partial
 
@@ -60,7 +61,7 @@ def notify(
             {
                 "channel": Notification.Channel.EMAIL,
                 "recipient": email,
-                "subject": " ".join(_render_text(f"emails/{event}/subject.txt", context).split()),
+                "subject": _one_line(_render_text(f"emails/{event}/subject.txt", context)),
                 "body_text": _render_text(f"emails/{event}/body.txt", context).strip(),
                 "body_html": render_to_string(f"emails/{event}/body.html", context),
             }
@@ -96,12 +97,17 @@ def queue_email(
         channel=Notification.Channel.EMAIL,
         event=event,
         recipient=to,
-        subject=" ".join(subject.split()),
+        subject=_one_line(subject),
         body_text=body_text,
         body_html=body_html,
         idempotency_key=idempotency_key,
         user=user,
     )
+
+
+def _one_line(text: str) -> str:
+    """A subject on one line; non-breaking spaces (French typography) are kept."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def _render_text(template_name: str, context: dict) -> str:

@@ -3,9 +3,18 @@ every private route, and a member of another tenant gets a 404 on every route th
 carries an object id. A new route must be declared here, or this test fails."""
 
 import re
+import uuid
+from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership
+from cesu_orders.models import HelpRequest, UsageCategory
+from cesu_orders.services.beneficiaries import beneficiary_create
+from tests.cesu_orders.factories import FunderFactory
+from tests.factories import MembershipFactory
 
 # Routes any visitor may open.
 PUBLIC = {
@@ -22,12 +31,60 @@ PUBLIC = {
     "account_email_verification_sent",
     "account_confirm_email",
     "account_reauthenticate",
+    "cesu_orders:registration",
+    "cesu_orders:registration_done",
 }
+
+
+def _secondary_manager_of_a(ctx):
+    FunderFactory(organization=ctx["org_a"])
+    membership = MembershipFactory(organization=ctx["org_a"], role=Membership.Role.SECONDARY)
+    return {"public_id": membership.user.public_id}
+
+
+def _beneficiary_of_a(ctx):
+    beneficiary = beneficiary_create(
+        organization=ctx["org_a"],
+        fields={
+            "civility": "mme",
+            "last_name": "Martin",
+            "first_name": "Émilie",
+            "usual_usage_category": UsageCategory.objects.first(),
+            "usual_face_value": Decimal("15.00"),
+            "usual_employer_share": Decimal("50.00"),
+            "usual_vouchers_per_booklet": 10,
+        },
+    )
+    return {"public_id": beneficiary.public_id}
+
+
+def _help_request_of_a(ctx):
+    help_request = HelpRequest.objects.create(
+        organization=ctx["org_a"],
+        user=ctx["alice"],
+        subject=HelpRequest.Subject.OTHER,
+        message="Bonjour",
+        attachment=ContentFile(b"%PDF-1.4", name="piece.pdf"),
+    )
+    return {"public_id": help_request.public_id}
+
 
 # Private routes with an object id: url name → (HTTP method, kwargs of an object that
 # belongs to organization A). Charlie, from organization B, must get a 404.
 TENANT_ROUTES = {
     "organization_switch": ("post", lambda ctx: {"public_id": ctx["org_a"].public_id}),
+    "cesu_orders:manager_deactivate": ("post", _secondary_manager_of_a),
+    "cesu_orders:manager_reactivate": ("post", _secondary_manager_of_a),
+    "cesu_orders:help_attachment": ("get", _help_request_of_a),
+    "cesu_orders:beneficiary_update": ("get", _beneficiary_of_a),
+    "cesu_orders:beneficiary_archive": ("post", _beneficiary_of_a),
+    "cesu_orders:beneficiary_restore": ("post", _beneficiary_of_a),
+}
+
+# Private routes with an object id that every member of the right kind shares (not
+# tenant-owned): anonymous users must still log in first.
+SHARED_ROUTES = {
+    "cesu_orders:document_download": ("get", lambda ctx: {"public_id": uuid.uuid4()}),
 }
 
 
@@ -54,9 +111,12 @@ def test_every_route_is_declared():
     undeclared = [
         name
         for name, pattern in _routes().items()
-        if name not in PUBLIC and _has_arguments(pattern) and name not in TENANT_ROUTES
+        if name not in PUBLIC
+        and _has_arguments(pattern)
+        and name not in TENANT_ROUTES
+        and name not in SHARED_ROUTES
     ]
-    assert undeclared == [], "Declare these routes in PUBLIC or TENANT_ROUTES"
+    assert undeclared == [], "Declare these routes in PUBLIC, TENANT_ROUTES or SHARED_ROUTES"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +124,14 @@ def test_every_route_is_declared():
 )
 def test_anonymous_users_are_sent_to_the_login(client, db, name):
     response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_ROUTES))
+def test_anonymous_users_are_sent_to_the_login_on_shared_objects(client, db, name):
+    method, sample = SHARED_ROUTES[name]
+    response = getattr(client, method)(reverse(name, kwargs=sample({})))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 

@@ -146,6 +146,17 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded proofs, documents and attachments: never served by URL, only streamed by views
+# that check the right to see them. Production may use S3-compatible object storage.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -154,6 +165,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail <ne-pas-repondre@portail.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where « Besoin d'aide » requests go when the financeur has no customer-service contact.
+CUSTOMER_SERVICE_EMAIL = env("CUSTOMER_SERVICE_EMAIL", default="service-clients@portail.example")
 ANYMAIL = {
     "BREVO_API_KEY": env("BREVO_API_KEY", default=""),
     "MAILJET_API_KEY": env("MAILJET_API_KEY", default=""),

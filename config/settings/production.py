@@ -1,7 +1,7 @@
 """Production: everything from the environment; `manage.py check --deploy` is clean."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import MIDDLEWARE, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -19,7 +19,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

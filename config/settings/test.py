@@ -14,6 +14,7 @@ CELERY_BROKER_URL = "memory://"
 PORTAL_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # An unknown template variable is a bug: make it fail loudly.

@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=fr-FR",
 ]
 # Playwright's sync API keeps an event loop running in the main thread for the whole
 # session; the ORM calls made beside it (here and in the tests collected after these)

@@ -32,8 +32,9 @@ def test_landing_login_with_forced_password_change_then_home(portal, demo):
     page.get_by_label("Nouveau mot de passe (confirmation)").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Modifier le mot de passe").click()
 
-    expect(page).to_have_url(re.compile(r"/espace/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
+    expect(page).to_have_url(re.compile(r"/cesu/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Espace Commandes CESU")
+    expect(page.get_by_role("heading", name="Le millésime 2027 arrive")).to_be_visible()
     expect(page.get_by_text("Demo Industries · Gestionnaire principal")).to_be_visible()
     portal.assert_accessible()
     portal.screenshot("home")

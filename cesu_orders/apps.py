@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CesuOrdersConfig(AppConfig):
+    name = "cesu_orders"
+    verbose_name = "Commandes CESU"

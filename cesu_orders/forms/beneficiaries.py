@@ -1,0 +1,212 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from common.phones import normalize_phone
+
+from ..models import Beneficiary, BookletSize, FaceValue, UsageCategory, VoucherFormat
+from ..templatetags.cesu import euros
+
+# The « infos-bulles » of the order values, shown next to each field.
+HELP_TEXTS = {
+    "usual_usage_category": "Ce que les titres permettent de payer\u00a0: services à domicile, "
+    "garde d’enfants hors domicile…",
+    "usual_format": "Papier\u00a0: carnets livrés\u00a0; e-CESU\u00a0: compte crédité en "
+    "ligne, une adresse e-mail est alors obligatoire.",
+    "usual_face_value": "Montant imprimé sur chaque titre, parmi les valeurs proposées.",
+    "usual_employer_share": "Pourcentage de la valeur faciale pris en charge par "
+    "l’employeur, de 0 à 100\u00a0%.",
+    "usual_booklets": "Nombre de carnets commandés d’habitude pour ce bénéficiaire.",
+    "usual_vouchers_per_booklet": "Nombre de titres dans chaque carnet.",
+    "employee_number": "Matricule dans votre paie\u00a0; il sert à reconnaître le bénéficiaire "
+    "lors d’un import.",
+    "email": "Obligatoire pour les e-CESU.",
+    "address": "Adresse de livraison des CESU papier.",
+    "birth_date": "Facultative\u00a0; elle aide à repérer les doublons.",
+}
+
+# How the form page groups the fields.
+FIELDSETS = [
+    ("Identité", ["civility", "last_name", "first_name", "birth_date", "employee_number"]),
+    ("Coordonnées", ["email", "mobile_phone", "address", "postcode", "city"]),
+    (
+        "Valeurs habituelles de commande",
+        [
+            "usual_usage_category",
+            "usual_format",
+            "usual_face_value",
+            "usual_employer_share",
+            "usual_booklets",
+            "usual_vouchers_per_booklet",
+        ],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The catalogue values a bénéficiaire may use, read in three queries."""
+
+    categories: dict[int, UsageCategory]
+    face_values: list[Decimal]
+    booklet_sizes: list[int]
+
+    @classmethod
+    def load(cls) -> "Catalogue":
+        return cls(
+            categories={c.pk: c for c in UsageCategory.objects.filter(is_active=True)},
+            face_values=sorted(
+                FaceValue.objects.filter(is_active=True).values_list("amount", flat=True)
+            ),
+            booklet_sizes=list(
+                BookletSize.objects.filter(is_active=True).values_list("vouchers", flat=True)
+            ),
+        )
+
+
+class PreloadedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that resolves the submitted id from preloaded objects instead of
+    one query per form."""
+
+    preloaded: dict[int, object] | None = None
+
+    def to_python(self, value):
+        if self.preloaded is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.preloaded[int(value)]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
+
+
+class BeneficiaryForm(forms.ModelForm):
+    """Every rule on a bénéficiaire's data; the form page and the bulk import both use it."""
+
+    # localflavor's FRZipCodeField answers in English: same rule, French message.
+    postcode = forms.CharField(
+        label="Code postal",
+        required=False,
+        validators=[RegexValidator(r"^\d{5}$", "Saisissez un code postal à cinq chiffres.")],
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "civility",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "email",
+            "mobile_phone",
+            "address",
+            "postcode",
+            "city",
+            "employee_number",
+            "usual_usage_category",
+            "usual_format",
+            "usual_face_value",
+            "usual_employer_share",
+            "usual_booklets",
+            "usual_vouchers_per_booklet",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"usual_usage_category": PreloadedModelChoiceField}
+        help_texts = HELP_TEXTS
+        labels = {
+            "address": "Adresse postale",
+            "employee_number": "Matricule",
+            "usual_usage_category": "Catégorie d’utilisation",
+        }
+
+    def __init__(
+        self,
+        *args,
+        organization,
+        catalogue: "Catalogue | None" = None,
+        taken_employee_numbers: dict[str, int] | None = None,
+        **kwargs,
+    ):
+        """`catalogue` and `taken_employee_numbers` (employee number → bénéficiaire id) may
+        be loaded once by a caller that validates many rows, such as the import."""
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.catalogue = catalogue or Catalogue.load()
+        self.taken_employee_numbers = taken_employee_numbers
+        category = self.fields["usual_usage_category"]
+        category.queryset = UsageCategory.objects.filter(is_active=True)
+        category.empty_label = None
+        category.preloaded = self.catalogue.categories
+        self.fields["usual_face_value"].widget = forms.Select(
+            choices=[(f"{value:.2f}", euros(value)) for value in self.catalogue.face_values]
+        )
+        self.fields["usual_vouchers_per_booklet"].widget = forms.Select(
+            choices=[(size, f"{size} titres") for size in self.catalogue.booklet_sizes]
+        )
+        self.fields["usual_booklets"].min_value = 0
+        self.fields["usual_booklets"].max_value = 100
+
+    def fieldsets(self):
+        """(legend, bound fields) pairs, in the order of FIELDSETS."""
+        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+
+    def clean_mobile_phone(self):
+        value = self.cleaned_data["mobile_phone"].strip()
+        return normalize_phone(value, mobile=True) if value else ""
+
+    def clean_usual_face_value(self):
+        value = self.cleaned_data["usual_face_value"]
+        if value is not None and value not in self.catalogue.face_values:
+            raise ValidationError("Choisissez une valeur faciale proposée au catalogue.")
+        return value
+
+    def clean_usual_employer_share(self):
+        value = self.cleaned_data["usual_employer_share"]
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError("La part patronale est un pourcentage entre 0 et 100.")
+        return value
+
+    def clean_usual_vouchers_per_booklet(self):
+        value = self.cleaned_data["usual_vouchers_per_booklet"]
+        if value not in self.catalogue.booklet_sizes:
+            raise ValidationError("Choisissez un nombre de titres par carnet proposé.")
+        return value
+
+    def clean_employee_number(self):
+        value = self.cleaned_data["employee_number"].strip()
+        if value and self._employee_number_taken(value):
+            raise ValidationError("Ce matricule est déjà celui d’un autre bénéficiaire.")
+        return value
+
+    def _employee_number_taken(self, value: str) -> bool:
+        if self.taken_employee_numbers is not None:
+            owner = self.taken_employee_numbers.get(value)
+            return owner is not None and owner != self.instance.pk
+        taken = Beneficiary.objects.for_organization(self.organization).filter(
+            employee_number=value
+        )
+        return taken.exclude(pk=self.instance.pk).exists()
+
+    def validate_unique(self):
+        # The only unique rule, the employee number, is checked above; with preloaded
+        # numbers there is no need to ask the database again for every row.
+        if self.taken_employee_numbers is None:
+            super().validate_unique()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("usual_format") == VoucherFormat.ELECTRONIC and not cleaned.get("email"):
+            self.add_error("email", "L’adresse e-mail est obligatoire pour les e-CESU.")
+        return cleaned
+
+
+class DuplicateConfirmationForm(forms.Form):
+    """Shown with the list of look-alikes: creating anyway needs this box ticked."""
+
+    confirmed = forms.BooleanField(
+        label="Je confirme qu’il s’agit d’une autre personne", required=False
+    )

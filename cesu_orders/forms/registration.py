@@ -1,0 +1,57 @@
+import phonenumbers
+from django import forms
+
+PHONE_INVALID = (
+    "Saisissez un numéro de téléphone valide, par exemple 06\u00a012\u00a034\u00a056\u00a078."
+)
+
+
+class RegistrationForm(forms.Form):
+    """« S'inscrire en ligne »: what the financeur types; the checks are the service's."""
+
+    client_reference = forms.CharField(
+        label="Référence client",
+        max_length=20,
+        help_text="Elle figure en haut de vos factures, par exemple C100001. "
+        "Ce sera votre identifiant de connexion.",
+    )
+    invoice_number = forms.CharField(
+        label="Numéro de l’une de vos trois dernières factures", max_length=30
+    )
+    last_name = forms.CharField(label="Nom du gestionnaire", max_length=150)
+    first_name = forms.CharField(label="Prénom du gestionnaire", max_length=150)
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        help_text="Votre mot de passe temporaire vous sera envoyé à cette adresse.",
+        error_messages={
+            "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
+        },
+    )
+    phone = forms.CharField(label="Téléphone", max_length=30)
+    accept_terms = forms.BooleanField(
+        label="J’accepte les conditions d’utilisation du service",
+        error_messages={
+            "required": "Vous devez accepter les conditions d’utilisation pour vous inscrire."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {
+            "last_name": "family-name",
+            "first_name": "given-name",
+            "email": "email",
+            "phone": "tel",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+    def clean_phone(self) -> str:
+        """French numbers by default; stored as E.164 (+33612345678)."""
+        try:
+            number = phonenumbers.parse(self.cleaned_data["phone"], "FR")
+        except phonenumbers.NumberParseException as error:
+            raise forms.ValidationError(PHONE_INVALID) from error
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(PHONE_INVALID)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,65 @@
+"""« Besoin d'aide »: a manager's request is stored, sent to the customer service and
+acknowledged to the manager."""
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import Organization, User
+from notifications.services import notify
+
+from ..models import Funder, HelpRequest
+
+DEFAULT_CUSTOMER_SERVICE_EMAIL = "service-clients@portail.example"
+
+
+def customer_service_email(organization: Organization) -> str:
+    """The financeur's own customer service address, else the portal's."""
+    address = (
+        Funder.objects.filter(organization=organization)
+        .values_list("customer_service_email", flat=True)
+        .first()
+    )
+    return address or getattr(settings, "CUSTOMER_SERVICE_EMAIL", DEFAULT_CUSTOMER_SERVICE_EMAIL)
+
+
+@transaction.atomic
+def help_request_create(
+    *,
+    organization: Organization,
+    user: User,
+    subject: str,
+    message: str,
+    attachment: UploadedFile | None,
+) -> HelpRequest:
+    """Stores the request and queues two e-mails on commit: the request to the customer
+    service, an acknowledgement to the manager. The attachment is already validated."""
+    help_request = HelpRequest.objects.create(
+        organization=organization,
+        user=user,
+        subject=subject,
+        message=message,
+        attachment=attachment or "",
+    )
+    context = {
+        "help_request": help_request,
+        "organization": organization,
+        "manager": user,
+        "admin_path": reverse("admin:cesu_orders_helprequest_change", args=[help_request.pk]),
+    }
+    notify(
+        "cesu_help_request",
+        email=customer_service_email(organization),
+        context=context,
+        idempotency_key=f"help-request:{help_request.public_id}",
+    )
+    if user.email:
+        notify(
+            "cesu_help_acknowledged",
+            email=user.email,
+            context=context,
+            idempotency_key=f"help-acknowledged:{help_request.public_id}",
+            user=user,
+        )
+    return help_request

@@ -1,0 +1,157 @@
+"""« Profil gestionnaire »: the primary manager creates, deactivates and reactivates the
+financeur's secondary managers; every manager edits their own details."""
+
+import phonenumbers
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import formats, timezone
+
+from accounts.models import Membership, User
+from accounts.services import membership_create, user_set_temporary_password
+from notifications.services import notify
+
+from ..models import Funder
+
+
+class ManagerError(ValueError):
+    """A manager change that the rules refuse. `field` names the form field the message
+    belongs to (None: the whole form)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def phone_normalize(phone: str) -> str:
+    """A phone number in E.164 (French by default), or "" when none is given."""
+    if not phone.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(phone, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ManagerError(
+            "Saisissez un numéro de téléphone valide, "
+            "par exemple 06\u00a012\u00a034\u00a056\u00a078.",
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _check_email_free(email: str, *, user: User | None = None) -> None:
+    others = User.objects.exclude(pk=user.pk) if user else User.objects.all()
+    taken = others.filter(email__iexact=email).exists() or (
+        EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    )
+    if taken:
+        raise ManagerError(
+            "Cette adresse e-mail est déjà utilisée par un autre compte.", field="email"
+        )
+
+
+def _next_identifier(funder: Funder) -> str:
+    """`<reference>-NN` after the highest number ever given: users are never deleted, so
+    a deactivated manager's number is never handed out again."""
+    prefix = f"{funder.client_reference}-"
+    usernames = User.objects.filter(username__startswith=prefix).values_list("username", flat=True)
+    numbers = [int(name[len(prefix) :]) for name in usernames if name[len(prefix) :].isdigit()]
+    return f"{prefix}{max([1, *numbers]) + 1:02d}"
+
+
+def _format_datetime(value) -> str:
+    """« 25 novembre 2026 à 10 h 00 », Paris time."""
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'j F Y')} à {local:%H}\u00a0h\u00a0{local:%M}"
+
+
+@transaction.atomic
+def manager_create(
+    *, funder: Funder, first_name: str, last_name: str, email: str, phone: str, created_by: User
+) -> User:
+    """Creates a secondary manager of `funder` with the next identifier
+    (`<reference>-02`, `-03`…) and e-mails them a temporary password valid 72 hours."""
+    funder = Funder.objects.select_for_update().get(pk=funder.pk)  # one allocation at a time
+    phone = phone_normalize(phone)
+    _check_email_free(email)
+    user = User.objects.create_user(
+        username=_next_identifier(funder),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    membership_create(user=user, organization=funder.organization, role=Membership.Role.SECONDARY)
+    password = user_set_temporary_password(user=user)
+    notify(
+        "cesu_manager_created",
+        email=email,
+        context={
+            "user": user,
+            "funder": funder,
+            "password": password,
+            "expires_at": _format_datetime(user.temporary_password_expires_at),
+            "created_by": created_by,
+        },
+        idempotency_key=f"cesu_manager_created:{user.public_id}",
+        user=user,
+    )
+    return user
+
+
+def _secondary_membership(funder: Funder, user: User) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organization=funder.organization, user=user)
+        .first()
+    )
+    if membership is None or membership.role != Membership.Role.SECONDARY:
+        raise ManagerError("Seul un gestionnaire secondaire peut être désactivé ou réactivé.")
+    return membership
+
+
+def _set_active(membership: Membership, user: User, active: bool) -> None:
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def manager_deactivate(*, funder: Funder, user: User, by: User) -> None:
+    """Deactivates a secondary manager of `funder`: the membership and the account, so
+    that their open sessions end at their next request and they can no longer log in."""
+    _set_active(_secondary_membership(funder, user), user, False)
+
+
+@transaction.atomic
+def manager_reactivate(*, funder: Funder, user: User, by: User) -> None:
+    """Reactivates a secondary manager of `funder` and tells them they may log in again."""
+    membership = _secondary_membership(funder, user)
+    if membership.is_active and user.is_active:
+        return
+    _set_active(membership, user, True)
+    notify(
+        "cesu_manager_reactivated",
+        email=user.email,
+        context={"user": user, "funder": funder, "reactivated_by": by},
+        idempotency_key=f"cesu_manager_reactivated:{user.public_id}:{timezone.now().isoformat()}",
+        user=user,
+    )
+
+
+@transaction.atomic
+def manager_update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, phone: str
+) -> User:
+    """Saves a manager's own details; the e-mail address stays unique across accounts and
+    becomes their primary, verified allauth address."""
+    phone = phone_normalize(phone)
+    _check_email_free(email, user=user)
+    if email.lower() != user.email.lower():
+        EmailAddress.objects.filter(user=user).delete()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    user.first_name, user.last_name, user.email, user.phone = first_name, last_name, email, phone
+    user.save(update_fields=["first_name", "last_name", "email", "phone"])
+    return user

@@ -1,0 +1,46 @@
+from allauth.account.adapter import get_adapter
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+
+from cesu_orders.forms.registration import RegistrationForm
+from cesu_orders.models import RegistrationRequest
+from cesu_orders.services.registration import registration_consume_attempt, registration_submit
+
+# One message whatever failed: it must not tell which check did.
+NOT_VERIFIED = (
+    "Nous n’avons pas pu vérifier votre inscription avec ces informations. Vérifiez votre "
+    "référence client et le numéro de facture, ou contactez le service clients\u00a0: votre "
+    "demande lui a été transmise."
+)
+TOO_MANY = "Trop de demandes d’inscription. Veuillez réessayer plus tard."
+
+
+@login_not_required
+def registration(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ip_address = get_adapter(request).get_client_ip(request)
+        if not registration_consume_attempt(
+            ip_address=ip_address, client_reference=data["client_reference"]
+        ):
+            form.add_error(None, TOO_MANY)
+        else:
+            submitted = registration_submit(
+                client_reference=data["client_reference"],
+                invoice_number=data["invoice_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                ip_address=ip_address,
+            )
+            if submitted.status == RegistrationRequest.Status.APPROVED:
+                return redirect("cesu_orders:registration_done")
+            form.add_error(None, NOT_VERIFIED)
+    return render(request, "cesu_orders/registration.html", {"form": form})
+
+
+@login_not_required
+def registration_done(request):
+    return render(request, "cesu_orders/registration_done.html")

@@ -1,0 +1,19 @@
+import phonenumbers
+from django.core.exceptions import ValidationError
+
+
+def normalize_phone(value: str, *, mobile: bool = False) -> str:
+    """A French or international phone number in E.164 (+33612345678); French by default.
+    Raises a ValidationError with a French message when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError("Saisissez un numéro de téléphone valide.") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError("Saisissez un numéro de téléphone valide.")
+    if mobile and phonenumbers.number_type(number) not in {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }:
+        raise ValidationError("Saisissez un numéro de téléphone mobile.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

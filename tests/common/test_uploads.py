@@ -1,0 +1,82 @@
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from common.uploads import MAX_UPLOAD_SIZE, UuidUploadTo, validate_upload
+from tests.common.samples import image_bytes, pdf_bytes
+
+
+def _upload(content: bytes, name: str = "fichier.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def _refusal(file, **options) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(file, **options)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(pdf_bytes(), "pdf"), (image_bytes("PNG"), "png"), (image_bytes("JPEG"), "jpeg")],
+)
+def test_it_returns_the_kind_sniffed_from_the_content(content, kind):
+    assert validate_upload(_upload(content, "sans-extension")) == kind
+
+
+def test_it_leaves_the_file_at_its_start():
+    file = _upload(pdf_bytes())
+    validate_upload(file)
+    assert file.tell() == 0
+
+
+def test_it_refuses_a_text_file_named_pdf():
+    error = _refusal(_upload(b"Bonjour, je ne suis pas un PDF.", "faux.pdf"))
+    assert error.code == "type"
+    assert error.messages == [
+        "Ce fichier n’est pas accepté. Formats acceptés\u00a0: PDF, JPEG, PNG."
+    ]
+
+
+def test_it_refuses_a_pdf_header_without_a_readable_pdf():
+    error = _refusal(_upload(b"%PDF-1.7\n" + b"n'importe quoi" * 10))
+    assert error.code == "unreadable"
+    assert error.messages == ["Ce fichier est illisible ou endommagé."]
+
+
+def test_it_refuses_a_truncated_png():
+    assert _refusal(_upload(image_bytes("PNG")[:20], "image.png")).code == "unreadable"
+
+
+def test_it_refuses_a_file_over_the_size_cap():
+    error = _refusal(_upload(pdf_bytes() + b"0" * MAX_UPLOAD_SIZE))
+    assert error.code == "too_large"
+    assert error.messages == ["Le fichier dépasse la taille maximale de 10\u00a0Mo."]
+
+
+def test_it_refuses_a_kind_not_asked_for():
+    error = _refusal(_upload(image_bytes("PNG"), "image.png"), kinds=("pdf",))
+    assert error.messages == ["Ce fichier n’est pas accepté. Formats acceptés\u00a0: PDF."]
+
+
+def test_it_renames_an_upload_to_a_uuid_under_its_prefix():
+    name = UuidUploadTo("help")(None, "Mon Relevé d'identité.PDF")
+    assert re.fullmatch(r"help/[0-9a-f]{32}\.pdf", name)
+
+
+def test_it_gives_two_uploads_of_the_same_name_different_names():
+    upload_to = UuidUploadTo("help")
+    assert upload_to(None, "a.png") != upload_to(None, "a.png")
+
+
+@pytest.mark.parametrize("filename", ["script.html", "archive.tar.gz", "sans-extension"])
+def test_it_never_keeps_an_unknown_extension(filename):
+    assert UuidUploadTo("help")(None, filename).endswith(".bin")
+
+
+def test_it_deconstructs_for_migrations():
+    path, args, kwargs = UuidUploadTo("documents").deconstruct()
+    assert path == "common.uploads.UuidUploadTo"
+    assert args == ("documents",)
