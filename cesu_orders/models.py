@@ -2,10 +2,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from localflavor.fr.models import FRSIRETField
 
 from accounts.models import Organization, TenantModel, TenantQuerySet
 from common.uploads import UuidUploadTo, private_storage
+from common.validators import validate_siret
 
 
 class Funder(TenantModel):
@@ -21,7 +21,7 @@ class Funder(TenantModel):
         help_text="Identifiant du gestionnaire principal, par exemple C100001.",
     )
     legal_name = models.CharField("raison sociale", max_length=200)
-    siret = FRSIRETField("SIRET")
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
     billing_address = models.CharField("adresse de facturation", max_length=255)
     billing_postcode = models.CharField("code postal", max_length=5)
     billing_city = models.CharField("ville", max_length=100)
@@ -241,7 +241,9 @@ class Beneficiary(TenantModel):
     address = models.CharField("adresse", max_length=255, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
-    employee_number = models.CharField("matricule", max_length=30, blank=True)
+    # NULL, not "", when unknown: the plain unique constraint below then lets many
+    # bénéficiaires have none, and the import upserts on it.
+    employee_number = models.CharField("matricule", max_length=30, null=True, blank=True)
     usual_usage_category = models.ForeignKey(
         UsageCategory, on_delete=models.PROTECT, verbose_name="catégorie d'utilisation"
     )
@@ -265,7 +267,6 @@ class Beneficiary(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "employee_number"],
-                condition=~models.Q(employee_number=""),
                 name="beneficiary_unique_employee_number",
             )
         ]

@@ -177,10 +177,10 @@ class BeneficiaryForm(forms.ModelForm):
         return value
 
     def clean_employee_number(self):
-        value = self.cleaned_data["employee_number"].strip()
+        value = (self.cleaned_data["employee_number"] or "").strip()
         if value and self._employee_number_taken(value):
             raise ValidationError("Ce matricule est déjà celui d’un autre bénéficiaire.")
-        return value
+        return value or None
 
     def _employee_number_taken(self, value: str) -> bool:
         if self.taken_employee_numbers is not None:

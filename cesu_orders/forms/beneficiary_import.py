@@ -29,7 +29,7 @@ class BeneficiaryRowValidator:
         self.catalogue = Catalogue.load()
         self.taken_employee_numbers = dict(
             Beneficiary.objects.for_organization(organization)
-            .exclude(employee_number="")
+            .exclude(employee_number=None)
             .values_list("employee_number", "pk")
         )
 

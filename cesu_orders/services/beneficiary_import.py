@@ -440,11 +440,22 @@ def beneficiary_import_apply(
             last_name=beneficiary.last_name, first_name=beneficiary.first_name
         )
         beneficiary.updated_at = now
+    for beneficiary in updated:
+        # Rows to update are written as an upsert on (organization, employee number):
+        # one INSERT … ON CONFLICT DO UPDATE per batch, far cheaper than bulk_update's
+        # CASE per column. The primary key must not take part in the INSERT.
+        beneficiary.pk = None
     try:
         with transaction.atomic():
             Beneficiary.objects.bulk_create(created, batch_size=BATCH_SIZE)
-            Beneficiary.objects.bulk_update(
-                updated, [*FIELDS, "sort_name", "updated_at"], batch_size=BATCH_SIZE
+            Beneficiary.objects.bulk_create(
+                updated,
+                batch_size=BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=["organization", "employee_number"],
+                update_fields=[
+                    f for f in [*FIELDS, "sort_name", "updated_at"] if f != "employee_number"
+                ],
             )
     except IntegrityError as error:
         # Another manager gave one of these matricules in the meantime.

@@ -2,7 +2,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cesu_orders.models import Document, HelpRequest
+from cesu_orders.models import Document, Funder, HelpRequest
 from tests.common.samples import pdf_bytes
 from tests.factories import UserFactory
 
@@ -63,3 +63,22 @@ def test_staff_download_a_help_attachment_and_others_cannot(client, alice, org_a
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_staff_cannot_save_a_funder_with_an_invalid_siret(client, org_b):
+    _staff(client)
+    response = client.post(
+        reverse("admin:cesu_orders_funder_add"),
+        {
+            "organization": org_b.pk,
+            "client_reference": "C300001",
+            "legal_name": "Bêta Services SARL",
+            "siret": "73282932000075",
+            "billing_address": "1 rue Haute",
+            "billing_postcode": "75001",
+            "billing_city": "Paris",
+        },
+    )
+    assert response.status_code == 200
+    assert "Saisissez un numéro SIRET valide (14 chiffres)." in response.content.decode()
+    assert not Funder.objects.exists()

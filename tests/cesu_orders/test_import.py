@@ -309,12 +309,12 @@ def test_2000_rows_import_in_well_under_10_seconds_with_batched_queries(
     started = time.monotonic()
 
     preview = preview_of(org_a, file)
-    # Batches of 500 on PostgreSQL (6 queries); SQLite caps a statement at 999 parameters,
+    # Batches of 500 on PostgreSQL; SQLite caps a statement at 999 parameters,
     # so its batches hold ~45 rows (~50 queries). Either way not one query per row.
     with django_assert_max_num_queries(60):
         created, updated = services.beneficiary_import_apply(organization=org_a, preview=preview)
 
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 6  # well under the 10 s the issue allows
     assert (created, updated) == (1000, 1000)
     assert Beneficiary.objects.for_organization(org_a).count() == 2000
     assert Beneficiary.objects.get(employee_number="X01999").sort_name == "nom1999 prenom"

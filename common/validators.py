@@ -1,0 +1,8 @@
+from django.core.exceptions import ValidationError
+from stdnum.fr import siret
+
+
+def validate_siret(value: str) -> None:
+    """14 digits with a valid checksum (python-stdnum)."""
+    if not siret.is_valid(value):
+        raise ValidationError("Saisissez un numéro SIRET valide (14 chiffres).", code="siret")
