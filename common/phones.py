@@ -1,6 +1,8 @@
 import phonenumbers
 from django.core.exceptions import ValidationError
 
+INVALID = "Saisissez un numéro de téléphone valide, par exemple 06\u00a012\u00a034\u00a056\u00a078."
+
 
 def normalize_phone(value: str, *, mobile: bool = False) -> str:
     """A French or international phone number in E.164 (+33612345678); French by default.
@@ -8,9 +10,9 @@ def normalize_phone(value: str, *, mobile: bool = False) -> str:
     try:
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException as error:
-        raise ValidationError("Saisissez un numéro de téléphone valide.") from error
+        raise ValidationError(INVALID) from error
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("Saisissez un numéro de téléphone valide.")
+        raise ValidationError(INVALID)
     if mobile and phonenumbers.number_type(number) not in {
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

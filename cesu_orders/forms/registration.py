@@ -1,9 +1,6 @@
-import phonenumbers
 from django import forms
 
-PHONE_INVALID = (
-    "Saisissez un numéro de téléphone valide, par exemple 06\u00a012\u00a034\u00a056\u00a078."
-)
+from common.phones import normalize_phone
 
 
 class RegistrationForm(forms.Form):
@@ -48,10 +45,4 @@ class RegistrationForm(forms.Form):
 
     def clean_phone(self) -> str:
         """French numbers by default; stored as E.164 (+33612345678)."""
-        try:
-            number = phonenumbers.parse(self.cleaned_data["phone"], "FR")
-        except phonenumbers.NumberParseException as error:
-            raise forms.ValidationError(PHONE_INVALID) from error
-        if not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(PHONE_INVALID)
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return normalize_phone(self.cleaned_data["phone"])

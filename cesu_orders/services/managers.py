@@ -1,13 +1,15 @@
 """« Profil gestionnaire »: the primary manager creates, deactivates and reactivates the
 financeur's secondary managers; every manager edits their own details."""
 
-import phonenumbers
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.services import membership_create, user_set_temporary_password
+from common.formats import french_datetime
+from common.phones import normalize_phone
 from notifications.services import notify
 
 from ..models import Funder
@@ -27,16 +29,9 @@ def phone_normalize(phone: str) -> str:
     if not phone.strip():
         return ""
     try:
-        number = phonenumbers.parse(phone, "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ManagerError(
-            "Saisissez un numéro de téléphone valide, "
-            "par exemple 06\u00a012\u00a034\u00a056\u00a078.",
-            field="phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return normalize_phone(phone)
+    except ValidationError as error:
+        raise ManagerError(error.messages[0], field="phone") from error
 
 
 def _check_email_free(email: str, *, user: User | None = None) -> None:
@@ -57,12 +52,6 @@ def _next_identifier(funder: Funder) -> str:
     usernames = User.objects.filter(username__startswith=prefix).values_list("username", flat=True)
     numbers = [int(name[len(prefix) :]) for name in usernames if name[len(prefix) :].isdigit()]
     return f"{prefix}{max([1, *numbers]) + 1:02d}"
-
-
-def _format_datetime(value) -> str:
-    """« 25 novembre 2026 à 10 h 00 », Paris time."""
-    local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'j F Y')} à {local:%H}\u00a0h\u00a0{local:%M}"
 
 
 @transaction.atomic
@@ -91,7 +80,7 @@ def manager_create(
             "user": user,
             "funder": funder,
             "password": password,
-            "expires_at": _format_datetime(user.temporary_password_expires_at),
+            "expires_at": french_datetime(user.temporary_password_expires_at),
             "created_by": created_by,
         },
         idempotency_key=f"cesu_manager_created:{user.public_id}",

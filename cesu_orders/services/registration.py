@@ -6,11 +6,11 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import Membership, User
 from accounts.services import membership_create, user_set_temporary_password
 from cesu_orders.models import Funder, Invoice, RegistrationRequest
+from common.formats import french_datetime
 from notifications.services import notify
 
 Reason = RegistrationRequest.Reason
@@ -152,17 +152,12 @@ def _manager_create(*, registration: RegistrationRequest, funder: Funder) -> Use
             "legal_name": funder.legal_name,
             "username": user.username,
             "password": password,
-            "expires_at": _paris_datetime(user.temporary_password_expires_at),
+            "expires_at": french_datetime(user.temporary_password_expires_at),
         },
         idempotency_key=f"cesu_registration_approved:{registration.public_id}",
         user=user,
     )
     return user
-
-
-def _paris_datetime(value) -> str:
-    """« 25 novembre 2026 à 10 h 00 », in Europe/Paris."""
-    return date_format(timezone.localtime(value), r"j F Y à G \h i")
 
 
 @transaction.atomic

@@ -267,7 +267,7 @@ def test_it_creates_a_beneficiary_then_lists_it(client, alice, org_a):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"mobile_phone": "12"}, "mobile_phone", "Saisissez un numéro de téléphone valide."),
+        ({"mobile_phone": "12"}, "mobile_phone", "Saisissez un numéro de téléphone valide"),
         ({"usual_format": "electronic", "email": ""}, "email", "obligatoire pour les e-CESU"),
         ({"usual_face_value": "17.00"}, "usual_face_value", "valeur faciale proposée"),
         ({"usual_employer_share": "120"}, "usual_employer_share", "entre 0 et 100"),

@@ -105,7 +105,7 @@ def test_it_creates_the_primary_manager_when_everything_matches(
     assert "Identifiant\u00a0: C300001" in message.body
     assert "http://testserver/compte/connexion/" in message.body
     expiry = timezone.localtime(user.temporary_password_expires_at)
-    assert f"à {expiry.hour} h {expiry.minute:02d}" in message.body
+    assert f"à {expiry:%H}\u00a0h\u00a0{expiry:%M}" in message.body
     password = temporary_password(message)
     assert len(password) >= 14
     assert client.login(username="C300001", password=password)
