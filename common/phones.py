@@ -19,3 +19,19 @@ def normalize_phone(value: str, *, mobile: bool = False) -> str:
     }:
         raise ValidationError("Saisissez un numéro de téléphone mobile.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(value: str) -> str:
+    """E.164 as people write it: « 06 12 34 56 78 » for France, international otherwise."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style).replace(" ", "\u00a0")

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from common.phones import display_phone
+
 register = template.Library()
 
 NARROW_NBSP = "\u202f"
@@ -27,3 +29,6 @@ def percent(value: Decimal | int | None) -> str:
         return ""
     number = f"{Decimal(value).normalize():f}".replace(".", ",")
     return f"{number}{NBSP}%"
+
+
+register.filter("phone", display_phone)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import organization_required
+from common.phones import display_phone
 
 from ..forms.managers import ManagerForm
 from ..services import managers as services
@@ -59,7 +60,7 @@ def profile_edit(request):
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
-        "phone": user.phone,
+        "phone": display_phone(user.phone),
     }
     form = ManagerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
