@@ -35,10 +35,16 @@ from accounts.models import User  # noqa: E402
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
 # (label, path, login or None). The floor is the first logged-in entry.
 PAGES = [
-    ("floor: mon espace", "/espace/", "C100001"),
+    ("floor: organisations", "/compte/organisations/", "C100001"),
     ("landing", "/", None),
     ("login", "/compte/connexion/", None),
     ("health", "/sante/", None),
+    ("CESU home", "/cesu/", "C100001"),
+    ("bénéficiaires", "/cesu/beneficiaires/", "C100001"),
+    ("bénéficiaires search", "/cesu/beneficiaires/?q=mar", "C100001"),
+    ("gestionnaires", "/cesu/gestionnaires/", "C100001"),
+    ("documents utiles", "/cesu/documents/", "C100001"),
+    ("besoin d'aide", "/cesu/aide/", "C100001"),
 ]
 
 
