@@ -6,20 +6,19 @@ from django import template
 
 from common.phones import display_phone
 
+from ..pricing import format_euros
+
 register = template.Library()
 
-NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 
 
 @register.filter
 def euros(amount: Decimal | int | None) -> str:
-    """« 1 234,56 € »: two decimals, a narrow no-break space between thousands and a
-    no-break space before the euro sign."""
+    """« 1 234,56 € » (see cesu_orders.pricing.format_euros)."""
     if amount is None or amount == "":
         return ""
-    digits = f"{Decimal(amount):,.2f}"
-    return digits.replace(",", NARROW_NBSP).replace(".", ",") + f"{NBSP}€"
+    return format_euros(Decimal(amount))
 
 
 @register.filter
