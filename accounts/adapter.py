@@ -40,6 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             event=template_prefix.replace("/", "_"),
             user=context.get("user"),
+            sensitive=True,  # reset and confirmation links are secrets
         )
 
     def _mail_context(self, email: str, context: dict) -> dict:

@@ -67,7 +67,9 @@ class Invoice(TenantModel):
     amount_excl_tax = models.DecimalField("montant HT", max_digits=12, decimal_places=2)
     vat_amount = models.DecimalField("TVA", max_digits=12, decimal_places=2)
     amount_incl_tax = models.DecimalField("montant TTC", max_digits=12, decimal_places=2)
-    pdf = models.FileField("PDF", upload_to="invoices/%Y/", blank=True)
+    pdf = models.FileField(
+        "PDF", storage=private_storage, upload_to=UuidUploadTo("invoices"), blank=True
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:

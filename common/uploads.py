@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
+from PIL.Image import DecompressionBombError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -52,7 +53,13 @@ def validate_upload(file, *, kinds=("pdf", "jpeg", "png"), max_size=MAX_UPLOAD_S
         )
     try:
         _parse(file, kind)
-    except (PyPdfError, UnidentifiedImageError, OSError, ValueError) as error:
+    except (
+        PyPdfError,
+        UnidentifiedImageError,
+        DecompressionBombError,
+        OSError,
+        ValueError,
+    ) as error:
         raise ValidationError(
             "Ce fichier est illisible ou endommagé.", code="unreadable"
         ) from error

@@ -35,6 +35,12 @@ class NotificationAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_sensitive:
+            # Temporary passwords and reset links are for their recipient only.
+            return [f for f in self.fields if f not in {"body_text", "body_html"}]
+        return self.fields
+
     def has_add_permission(self, request):
         return False
 

@@ -48,6 +48,7 @@ def notify(
     context: dict,
     idempotency_key: str,
     user=None,
+    sensitive: bool = False,
 ) -> list[Notification]:
     """Queues the e-mail and/or SMS of `event`, rendered from templates/emails/<event>/ and
     templates/sms/<event>.txt. Must run inside the caller's transaction, so that nothing is
@@ -75,7 +76,13 @@ def notify(
             }
         )
     return [
-        _queue(event=event, idempotency_key=idempotency_key, user=user, **message)
+        _queue(
+            event=event,
+            idempotency_key=idempotency_key,
+            user=user,
+            sensitive=sensitive,
+            **message,
+        )
         for message in messages
     ]
 
@@ -90,6 +97,7 @@ def queue_email(
     event: str,
     idempotency_key: str | None = None,
     user=None,
+    sensitive: bool = False,
 ) -> Notification:
     """Queues an e-mail rendered elsewhere (allauth's mails). Sent once the surrounding
     transaction commits, or at once when there is none."""
@@ -102,6 +110,7 @@ def queue_email(
         body_html=body_html,
         idempotency_key=idempotency_key,
         user=user,
+        sensitive=sensitive,
     )
 
 
@@ -126,6 +135,7 @@ def _queue(
     body_html: str = "",
     idempotency_key: str | None,
     user,
+    sensitive: bool = False,
 ) -> Notification:
     """Writes the row and schedules its delivery on commit. A row whose key exists is
     returned as it is and nothing is scheduled: a message is never sent twice."""
@@ -137,6 +147,7 @@ def _queue(
         "body_text": body_text,
         "body_html": body_html,
         "user": user,
+        "is_sensitive": sensitive,
     }
     if idempotency_key is None:
         notification, created = Notification.objects.create(**fields), True
@@ -183,10 +194,12 @@ def notification_deliver(*, notification_id: int) -> None:
     except Exception as error:
         _record_failure(notification, error)
         return
+    erased = {"body_text": "", "body_html": ""} if notification.is_sensitive else {}
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
         provider_message_id=provider_message_id,
+        **erased,
     )
 
 

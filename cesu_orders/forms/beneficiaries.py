@@ -87,6 +87,13 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
 class BeneficiaryForm(forms.ModelForm):
     """Every rule on a bénéficiaire's data; the form page and the bulk import both use it."""
 
+    usual_booklets = forms.IntegerField(
+        label="Nombre de carnets",
+        min_value=0,  # 0: none usually ordered; the order table skips such lines
+        max_value=100,
+        initial=1,
+        help_text=HELP_TEXTS["usual_booklets"],
+    )
     # localflavor's FRZipCodeField answers in English: same rule, French message.
     postcode = forms.CharField(
         label="Code postal",
@@ -147,8 +154,6 @@ class BeneficiaryForm(forms.ModelForm):
         self.fields["usual_vouchers_per_booklet"].widget = forms.Select(
             choices=[(size, f"{size} titres") for size in self.catalogue.booklet_sizes]
         )
-        self.fields["usual_booklets"].min_value = 0
-        self.fields["usual_booklets"].max_value = 100
 
     def fieldsets(self):
         """(legend, bound fields) pairs, in the order of FIELDSETS."""

@@ -8,6 +8,7 @@ class ManagerForm(forms.Form):
     last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(
         label="Adresse e-mail",
+        max_length=254,
         error_messages={
             "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
         },

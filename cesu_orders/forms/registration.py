@@ -19,6 +19,7 @@ class RegistrationForm(forms.Form):
     first_name = forms.CharField(label="Prénom du gestionnaire", max_length=150)
     email = forms.EmailField(
         label="Adresse e-mail",
+        max_length=254,
         help_text="Votre mot de passe temporaire vous sera envoyé à cette adresse.",
         error_messages={
             "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."

@@ -30,6 +30,15 @@ from ..models import Beneficiary, UsageCategory, VoucherFormat
 from .beneficiaries import beneficiary_sort_name
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
+# A file is read whole and each row validated by a form: cap what one request may cost,
+# whatever size the file declares.
+MAX_ROWS = 5000
+MAX_COLUMNS = 40
+MAX_LINES = 10 * MAX_ROWS  # blank lines included
+TOO_MANY_ROWS = (
+    f"Le fichier dépasse {MAX_ROWS:,}\u00a0lignes".replace(",", "\u202f")
+    + "\u00a0: découpez-le en plusieurs imports."
+)
 BATCH_SIZE = 500
 STORAGE_PREFIX = "beneficiary-imports"
 CLAIM_TIMEOUT = 24 * 3600
@@ -236,10 +245,23 @@ def _decode(content: bytes) -> str:
 def _csv_lines(text: str) -> list[list[str]]:
     header = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=header.count)
-    return [
-        [cell.strip() for cell in cells]
-        for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _capped([cell.strip() for cell in cells[:MAX_COLUMNS]] for cells in reader)
+    except csv.Error as error:  # e.g. a quoted cell longer than the csv module allows
+        raise BeneficiaryImportError(NOT_A_SPREADSHEET) from error
+
+
+def _capped(lines) -> list[list[str]]:
+    """The lines, blank ones included (line numbers stay right), refused beyond MAX_ROWS
+    filled rows after the header or MAX_LINES lines in all, without reading further."""
+    table, filled = [], 0
+    for cells in lines:
+        filled += any(cells)
+        if filled > MAX_ROWS + 1 or len(table) >= MAX_LINES:
+            raise BeneficiaryImportError(TOO_MANY_ROWS)
+        table.append(cells)
+    return table
 
 
 def _xlsx_lines(content: bytes) -> list[list[str]]:
@@ -249,7 +271,8 @@ def _xlsx_lines(content: bytes) -> list[list[str]]:
         raise BeneficiaryImportError("Ce classeur Excel est illisible ou endommagé.") from error
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(cell) for cell in cells] for cells in sheet.iter_rows()]
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS)
+        return _capped([_cell_text(cell) for cell in cells] for cells in rows)
     finally:
         workbook.close()
 

@@ -85,6 +85,7 @@ def manager_create(
         },
         idempotency_key=f"cesu_manager_created:{user.public_id}",
         user=user,
+        sensitive=True,  # the temporary password
     )
     return user
 

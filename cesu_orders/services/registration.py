@@ -156,6 +156,7 @@ def _manager_create(*, registration: RegistrationRequest, funder: Funder) -> Use
         },
         idempotency_key=f"cesu_registration_approved:{registration.public_id}",
         user=user,
+        sensitive=True,  # the temporary password
     )
     return user
 

@@ -19,3 +19,5 @@ STORAGES = {
 }
 # An unknown template variable is a bug: make it fail loudly.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«INVALID {%s}»"
+
+DEMO_DATA_ALLOWED = True

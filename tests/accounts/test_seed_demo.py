@@ -1,4 +1,6 @@
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organization, User
@@ -26,3 +28,10 @@ def test_seed_demo_creates_the_documented_accounts_and_is_idempotent(db):
     client_user = User.objects.get(username="client@demo.example")
     assert not client_user.memberships.exists()
     assert client_user.check_password(DEMO_PASSWORD)
+
+
+def test_seed_demo_refuses_to_run_where_demo_data_is_not_allowed(db, settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership, Organization
+from cesu_orders.forms.beneficiaries import BeneficiaryForm
 from cesu_orders.models import Beneficiary, UsageCategory, VoucherFormat
 from cesu_orders.services.beneficiaries import (
     beneficiary_archive,
@@ -453,3 +454,19 @@ def test_it_lists_only_the_financeurs_own_beneficiaries(client, alice, org_a, or
     client.force_login(alice)
 
     assert _names(client.get(LIST)) == ["Alpha Émilie"]
+
+
+def test_a_booklet_count_out_of_range_is_refused(org_a):
+    data = {
+        "civility": "mme",
+        "last_name": "Martin",
+        "first_name": "Émilie",
+        "usual_usage_category": UsageCategory.objects.first().pk,
+        "usual_format": "paper",
+        "usual_face_value": "15.00",
+        "usual_employer_share": "50",
+        "usual_vouchers_per_booklet": "10",
+    }
+    for booklets, valid in [("0", True), ("100", True), ("101", False), ("5000", False)]:
+        form = BeneficiaryForm({**data, "usual_booklets": booklets}, organization=org_a)
+        assert form.is_valid() is valid, booklets

@@ -511,3 +511,32 @@ def test_a_domiciliataire_member_gets_403(client, db, url):
     response = client.get(url) if url != CONFIRM_URL else client.post(url)
 
     assert response.status_code == 403
+
+
+def test_it_refuses_a_file_with_more_rows_than_one_import_handles(org_a, monkeypatch):
+    monkeypatch.setattr(services, "MAX_ROWS", 3)
+    file = csv_file(HEADER, *[HELENE.replace("M1", f"M{n}") for n in range(4)])
+    with pytest.raises(services.BeneficiaryImportError, match="découpez-le en plusieurs imports"):
+        preview_of(org_a, file)
+    assert not Beneficiary.objects.exists()
+
+
+def test_it_reads_only_the_expected_columns_of_a_sheet_that_declares_a_huge_size(org_a):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADER.split(";"), HELENE.split(";")]:
+        sheet.append(row)
+    sheet["XFD3"] = "bruit"  # the sheet now declares 16,384 columns
+    output = io.BytesIO()
+    workbook.save(output)
+    started = time.monotonic()
+    preview = preview_of(org_a, SimpleUploadedFile("grand.xlsx", output.getvalue()))
+    assert time.monotonic() - started < 2
+    assert len(preview.to_create) == 1
+
+
+def test_a_cell_too_long_for_the_csv_reader_gets_a_clear_message(org_a):
+    huge = '"' + "x" * (200 * 1024) + '"'
+    file = SimpleUploadedFile("long.csv", f"{HEADER}\n{huge};a;b\n".encode())
+    with pytest.raises(services.BeneficiaryImportError, match="ni un fichier CSV ni un classeur"):
+        preview_of(org_a, file)

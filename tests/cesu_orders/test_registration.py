@@ -343,3 +343,11 @@ def test_an_expired_temporary_password_is_refused_and_a_reset_renews_access(
         assert user.must_change_password is False
         assert user.temporary_password_expires_at is None
         assert client.login(username="C300001", password=NEW_PASSWORD)
+
+
+def test_an_e_mail_longer_than_the_column_is_a_field_error():
+    from cesu_orders.forms.registration import RegistrationForm
+
+    form = RegistrationForm(data={"email": f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.fr"})
+    assert not form.is_valid()
+    assert "email" in form.errors

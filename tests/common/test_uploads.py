@@ -1,8 +1,10 @@
 import re
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from common.uploads import MAX_UPLOAD_SIZE, UuidUploadTo, validate_upload
 from tests.common.samples import image_bytes, pdf_bytes
@@ -80,3 +82,11 @@ def test_it_deconstructs_for_migrations():
     path, args, kwargs = UuidUploadTo("documents").deconstruct()
     assert path == "common.uploads.UuidUploadTo"
     assert args == ("documents",)
+
+
+def test_a_decompression_bomb_is_refused_with_a_french_message():
+    output = BytesIO()
+    Image.new("1", (20000, 20000)).save(output, format="PNG")  # 400 Mpx, a few KB
+    upload = SimpleUploadedFile("bombe.png", output.getvalue(), content_type="image/png")
+    with pytest.raises(ValidationError, match="illisible ou endommagé"):
+        validate_upload(upload)

@@ -1,5 +1,6 @@
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -32,7 +33,9 @@ def test_a_funder_registers_online_then_chooses_its_password(portal, transaction
     portal.assert_accessible()
     portal.screenshot("registration-done")
 
-    body = Notification.objects.get(event="cesu_registration_approved").body_text
+    [message] = [m for m in mail.outbox if "C400001" in m.body]
+    body = message.body
+    assert Notification.objects.get(event="cesu_registration_approved").body_text == ""
     password = re.search(r"Mot de passe temporaire\s*:\s*(\S+)", body).group(1)
     portal.login("C400001", password)
     expect(page).to_have_url(re.compile(r"/compte/mot-de-passe/modifier/"))

@@ -5,7 +5,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
+from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.services import (
@@ -13,8 +14,10 @@ from notifications.services import (
     DeliveryRetry,
     notification_deliver,
     notifications_requeue_pending,
+    queue_email,
 )
 from notifications.tasks import deliver, requeue_pending
+from tests.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -183,3 +186,34 @@ def test_it_resets_and_requeues_a_row_stuck_in_sending():
     busy.refresh_from_db()
     assert busy.status == Notification.Status.SENDING
     assert [message.to for message in mail.outbox] == [[stuck.recipient]]
+
+
+def test_a_sensitive_message_is_erased_once_sent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notification = queue_email(
+            to="alice@example.com",
+            subject="Votre mot de passe",
+            body_text="Mot de passe temporaire : Secret-123",
+            event="secret",
+            sensitive=True,
+        )
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert notification.body_text == ""
+    assert "Secret-123" in mail.outbox[-1].body
+
+
+def test_staff_never_see_the_body_of_a_sensitive_message(client, db):
+    notification = Notification.objects.create(
+        channel=Notification.Channel.EMAIL,
+        event="secret",
+        recipient="alice@example.com",
+        subject="Votre mot de passe",
+        body_text="Mot de passe temporaire : Secret-456",
+        is_sensitive=True,
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:notifications_notification_change", args=[notification.pk])
+    page = client.get(url).content.decode()
+    assert "Votre mot de passe" in page
+    assert "Secret-456" not in page

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -13,6 +13,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Données de démonstration refusées\u00a0: elles créent des comptes au mot de passe "
+                "public. Définissez DEMO_DATA_ALLOWED=true hors production pour les charger."
+            )
         # Each project app may ship a `demo.py` with `seed(log)`; they run in the order of
         # INSTALLED_APPS, so an app's demo data can rely on the apps listed before it.
         for app_config in apps.get_app_configs():
