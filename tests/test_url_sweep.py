@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Membership
-from cesu_orders.models import HelpRequest, UsageCategory
+from cesu_orders.models import Document, HelpRequest, NewsItem, UsageCategory
 from cesu_orders.services.beneficiaries import beneficiary_create
 from tests.cesu_orders.factories import FunderFactory
 from tests.factories import MembershipFactory
@@ -156,6 +157,18 @@ def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
     "name", sorted(n for n, p in _routes().items() if n not in PUBLIC and not _has_arguments(p))
 )
 def test_private_pages_render_for_a_member_without_unknown_variables(client, alice, name):
+    # One object of each kind, so that list pages render their rows too.
+    ctx = {"org_a": alice.memberships.get().organization, "alice": alice}
+    _secondary_manager_of_a(ctx)
+    _beneficiary_of_a(ctx)
+    _help_request_of_a(ctx)
+    Document.objects.create(
+        title="Guide",
+        category=Document.Category.GUIDES,
+        file=ContentFile(b"%PDF-1.4", name="guide.pdf"),
+        published_at=timezone.now(),
+    )
+    NewsItem.objects.create(title="Nouveauté", body="Texte", published_at=timezone.now())
     client.force_login(alice)
     response = client.get(reverse(name))
     assert response.status_code in {200, 302, 405}
