@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from common.phones import normalize_phone
 
 from ..models import Beneficiary, BookletSize, FaceValue, UsageCategory, VoucherFormat
+from ..services.beneficiaries import EMPLOYEE_NUMBER_TAKEN
 from ..templatetags.cesu import euros
 
 # The « infos-bulles » of the order values, shown next to each field.
@@ -184,7 +185,7 @@ class BeneficiaryForm(forms.ModelForm):
     def clean_employee_number(self):
         value = (self.cleaned_data["employee_number"] or "").strip()
         if value and self._employee_number_taken(value):
-            raise ValidationError("Ce matricule est déjà celui d’un autre bénéficiaire.")
+            raise ValidationError(EMPLOYEE_NUMBER_TAKEN)
         return value or None
 
     def _employee_number_taken(self, value: str) -> bool:

@@ -1,4 +1,5 @@
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -6,6 +7,8 @@ from accounts.models import Organization
 from common.text import fold
 
 from ..models import Beneficiary
+
+EMPLOYEE_NUMBER_TAKEN = "Ce matricule est déjà celui d’un autre bénéficiaire."
 
 
 def beneficiary_sort_name(*, last_name: str, first_name: str) -> str:
@@ -20,7 +23,7 @@ def beneficiary_create(*, organization: Organization, fields: dict) -> Beneficia
     beneficiary.sort_name = beneficiary_sort_name(
         last_name=beneficiary.last_name, first_name=beneficiary.first_name
     )
-    beneficiary.save()
+    _save(beneficiary)
     return beneficiary
 
 
@@ -32,8 +35,18 @@ def beneficiary_update(*, beneficiary: Beneficiary, fields: dict) -> Beneficiary
     beneficiary.sort_name = beneficiary_sort_name(
         last_name=beneficiary.last_name, first_name=beneficiary.first_name
     )
-    beneficiary.save()
+    _save(beneficiary)
     return beneficiary
+
+
+def _save(beneficiary: Beneficiary) -> None:
+    """Saves; an employee number taken meanwhile by another manager's save (the form
+    checked it, but not under a lock) becomes the same French error as the form's."""
+    try:
+        with transaction.atomic():
+            beneficiary.save()
+    except IntegrityError as error:
+        raise ValidationError({"employee_number": EMPLOYEE_NUMBER_TAKEN}) from error
 
 
 @transaction.atomic

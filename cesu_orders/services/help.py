@@ -11,8 +11,6 @@ from notifications.services import notify
 
 from ..models import Funder, HelpRequest
 
-DEFAULT_CUSTOMER_SERVICE_EMAIL = "service-clients@portail.example"
-
 
 def customer_service_email(organization: Organization) -> str:
     """The financeur's own customer service address, else the portal's."""
@@ -21,7 +19,7 @@ def customer_service_email(organization: Organization) -> str:
         .values_list("customer_service_email", flat=True)
         .first()
     )
-    return address or getattr(settings, "CUSTOMER_SERVICE_EMAIL", DEFAULT_CUSTOMER_SERVICE_EMAIL)
+    return address or settings.CUSTOMER_SERVICE_EMAIL
 
 
 @transaction.atomic

@@ -2,23 +2,21 @@
 the primary and the secondary managers of a financeur."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.models import Membership, Organization
-from accounts.tenancy import get_for_organization_or_404, organization_required
+from accounts.tenancy import get_for_organization_or_404
 
 from .. import selectors
+from ..access import funder_manager_required
 from ..forms.beneficiaries import BeneficiaryForm, DuplicateConfirmationForm
 from ..models import Beneficiary
 from ..services import beneficiaries as services
 
 PER_PAGE = 50
-funder_manager_required = organization_required(
-    kind=Organization.Kind.FUNDER, roles=[Membership.Role.PRIMARY, Membership.Role.SECONDARY]
-)
 
 
 def _beneficiary(request, public_id) -> Beneficiary:
@@ -53,11 +51,17 @@ def beneficiary_create(request):
         if not confirmation.cleaned_data["confirmed"]:
             duplicates = _duplicates(request.organization, form.cleaned_data)
         if not duplicates:
-            beneficiary = services.beneficiary_create(
-                organization=request.organization, fields=form.cleaned_data
-            )
-            messages.success(request, f"Le bénéficiaire {_full_name(beneficiary)} a bien été créé.")
-            return redirect("cesu_orders:beneficiary_list")
+            try:
+                beneficiary = services.beneficiary_create(
+                    organization=request.organization, fields=form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Le bénéficiaire {_full_name(beneficiary)} a bien été créé."
+                )
+                return redirect("cesu_orders:beneficiary_list")
     context = {"form": form, "confirmation": confirmation, "duplicates": duplicates}
     return render(request, "cesu_orders/beneficiary_form.html", context)
 
@@ -81,19 +85,22 @@ def beneficiary_update(request, public_id):
         request.POST or None, instance=beneficiary, organization=request.organization
     )
     if request.method == "POST" and form.is_valid():
-        services.beneficiary_update(beneficiary=beneficiary, fields=form.cleaned_data)
-        messages.success(
-            request, f"Les informations de {_full_name(beneficiary)} ont été enregistrées."
-        )
-        return redirect("cesu_orders:beneficiary_list")
+        try:
+            services.beneficiary_update(beneficiary=beneficiary, fields=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Les informations de {_full_name(beneficiary)} ont été enregistrées."
+            )
+            return redirect("cesu_orders:beneficiary_list")
     context = {"form": form, "beneficiary": beneficiary}
     return render(request, "cesu_orders/beneficiary_form.html", context)
 
 
 @funder_manager_required
 def beneficiary_archive(request, public_id):
-    # The tenant check comes before the method check: another financeur's id is a 404
-    # whatever the method, as on every route that carries an object id.
+    # The tenant check comes first: another financeur's id is a 404 whatever the method.
     beneficiary = _beneficiary(request, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

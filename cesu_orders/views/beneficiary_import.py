@@ -6,19 +6,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organization
-from accounts.tenancy import organization_required
-
+from ..access import funder_manager_required
 from ..forms.beneficiary_import import BeneficiaryImportForm
 from ..models import UsageCategory
 from ..services import beneficiary_import as services
 
-ANY_MANAGER = [Membership.Role.PRIMARY, Membership.Role.SECONDARY]
 SESSION_KEY = "cesu_beneficiary_import"
 ALREADY_DONE = "Cet import a déjà été traité."
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def import_upload(request):
     form = BeneficiaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -43,7 +40,7 @@ def import_upload(request):
 
 
 @require_POST
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def import_confirm(request):
     token = request.POST.get("token", "")
     pending = request.session.get(SESSION_KEY) or {}
@@ -70,7 +67,7 @@ def import_confirm(request):
     return redirect("cesu_orders:beneficiary_list")
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def import_template(request):
     # The BOM makes Excel read the accents as UTF-8.
     response = HttpResponse(

@@ -6,13 +6,10 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
-from accounts.models import Membership, Organization
-from accounts.tenancy import organization_required
 from common.files import file_response
 
+from ..access import funder_manager_required
 from ..models import Document
-
-ANY_MANAGER = [Membership.Role.PRIMARY, Membership.Role.SECONDARY]
 
 
 def _published():
@@ -37,13 +34,13 @@ def _by_category(documents) -> list[tuple[str, list[Document]]]:
     ]
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def document_list(request):
     categories = _by_category(list(_published().order_by("title")))
     return render(request, "cesu_orders/document_list.html", {"categories": categories})
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def document_download(request, public_id):
     document = _published().filter(public_id=public_id).first()
     if document is None:

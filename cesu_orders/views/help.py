@@ -4,19 +4,22 @@ attachments."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from accounts.models import Membership, Organization
-from accounts.tenancy import get_for_organization_or_404, organization_required
+from accounts.tenancy import get_for_organization_or_404
 from common.files import file_response
 
+from ..access import funder_manager_required
 from ..forms.help import HelpRequestForm
 from ..models import HelpRequest
 from ..services.help import help_request_create
 
-ANY_MANAGER = [Membership.Role.PRIMARY, Membership.Role.SECONDARY]
 SENT = "Votre demande a bien été envoyée\u00a0; le service clients vous répondra par e-mail."
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+# The latest requests only: older ones stay with the customer service.
+PAST_REQUESTS_SHOWN = 50
+
+
+@funder_manager_required
 def help_request(request):
     form = HelpRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -28,12 +31,12 @@ def help_request(request):
     past_requests = (
         HelpRequest.objects.for_organization(request.organization)
         .select_related("user")
-        .order_by("-created_at")
+        .order_by("-created_at")[:PAST_REQUESTS_SHOWN]
     )
     return render(request, "cesu_orders/help.html", {"form": form, "past_requests": past_requests})
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def help_attachment(request, public_id):
     help_request = get_for_organization_or_404(
         HelpRequest.objects.exclude(attachment=""), request.organization, public_id=public_id

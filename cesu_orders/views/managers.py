@@ -5,15 +5,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organization, User
-from accounts.tenancy import organization_required
+from accounts.models import Membership, User
 from common.phones import display_phone
 
+from ..access import funder_manager_required, primary_manager_required
 from ..forms.managers import ManagerForm
 from ..services import managers as services
-
-PRIMARY_ONLY = [Membership.Role.PRIMARY]
-ANY_MANAGER = [Membership.Role.PRIMARY, Membership.Role.SECONDARY]
 
 
 def _organization_manager(request, public_id) -> User:
@@ -23,7 +20,7 @@ def _organization_manager(request, public_id) -> User:
     )
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=PRIMARY_ONLY)
+@primary_manager_required
 def manager_list(request):
     memberships = (
         Membership.objects.filter(organization=request.organization)
@@ -33,7 +30,7 @@ def manager_list(request):
     return render(request, "cesu_orders/manager_list.html", {"managers": memberships})
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=PRIMARY_ONLY)
+@primary_manager_required
 def manager_create(request):
     form = ManagerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,7 +50,7 @@ def manager_create(request):
     return render(request, "cesu_orders/manager_form.html", {"form": form})
 
 
-@organization_required(kind=Organization.Kind.FUNDER, roles=ANY_MANAGER)
+@funder_manager_required
 def profile_edit(request):
     user = request.user
     initial = {
@@ -75,7 +72,7 @@ def profile_edit(request):
 
 
 @require_POST
-@organization_required(kind=Organization.Kind.FUNDER, roles=PRIMARY_ONLY)
+@primary_manager_required
 def manager_deactivate(request, public_id):
     manager = _organization_manager(request, public_id)
     try:
@@ -94,7 +91,7 @@ def manager_deactivate(request, public_id):
 
 
 @require_POST
-@organization_required(kind=Organization.Kind.FUNDER, roles=PRIMARY_ONLY)
+@primary_manager_required
 def manager_reactivate(request, public_id):
     manager = _organization_manager(request, public_id)
     try:

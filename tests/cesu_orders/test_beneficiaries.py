@@ -295,7 +295,7 @@ def test_it_refuses_an_employee_number_already_taken(client, alice, org_a, org_b
     _beneficiary(org_a, employee_number="A042", last_name="Autre")
     client.force_login(alice)
 
-    response = client.post(CREATE, _post_data(employee_number="A042"))
+    response = client.post(CREATE, _post_data(employee_number="A042", confirmed="on"))
 
     assert response.context["form"].errors["employee_number"] == [
         "Ce matricule est déjà celui d’un autre bénéficiaire."
@@ -307,7 +307,7 @@ def test_it_accepts_an_employee_number_used_by_another_financeur(client, alice, 
     _beneficiary(org_b, employee_number="A042")
     client.force_login(alice)
 
-    response = client.post(CREATE, _post_data(employee_number="A042"))
+    response = client.post(CREATE, _post_data(employee_number="A042", confirmed="on"))
 
     assert response.status_code == 302
     assert Beneficiary.objects.for_organization(org_a).count() == 1
@@ -470,3 +470,18 @@ def test_a_booklet_count_out_of_range_is_refused(org_a):
     for booklets, valid in [("0", True), ("100", True), ("101", False), ("5000", False)]:
         form = BeneficiaryForm({**data, "usual_booklets": booklets}, organization=org_a)
         assert form.is_valid() is valid, booklets
+
+
+def test_an_employee_number_taken_meanwhile_is_a_field_error_not_a_500(
+    client, alice, org_a, monkeypatch
+):
+    _beneficiary(org_a, employee_number="A042", last_name="Dupont")
+    # Another manager saved A042 after this form checked it: the database refuses.
+    monkeypatch.setattr(BeneficiaryForm, "_employee_number_taken", lambda self, value: False)
+    client.force_login(alice)
+
+    response = client.post(CREATE, _post_data(employee_number="A042", confirmed="on"))
+
+    assert response.status_code == 200
+    assert "Ce matricule est déjà celui d’un autre bénéficiaire." in response.content.decode()
+    assert Beneficiary.objects.filter(employee_number="A042").count() == 1
