@@ -1,6 +1,6 @@
 from django import forms
 
-from common.uploads import validate_upload
+from common.uploads import EXTENSIONS, validate_upload
 
 from ..models import HelpRequest
 
@@ -29,7 +29,14 @@ class HelpRequestForm(forms.Form):
     attachment = forms.FileField(
         label="Pièce jointe",
         required=False,
-        validators=[validate_upload],
         help_text="Facultative. PDF, JPEG ou PNG, 10\u00a0Mo au maximum.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data["attachment"]
+        if attachment:
+            # Stored under the extension of what the file is, not of what it was called.
+            kind = validate_upload(attachment)
+            attachment.name = f"piece-jointe.{EXTENSIONS[kind]}"
+        return attachment

@@ -516,6 +516,26 @@ def beneficiary_import_discard(*, name: str) -> None:
     private_storage().delete(name)
 
 
+def beneficiary_imports_purge(
+    *, older_than: datetime.timedelta = datetime.timedelta(days=1)
+) -> int:
+    """Deletes the stored files of previews never confirmed: they hold personal data and
+    serve nothing once the preview is stale. Returns how many were deleted."""
+    storage = private_storage()
+    if not storage.exists(STORAGE_PREFIX):
+        return 0
+    limit = timezone.now() - older_than
+    _, names = storage.listdir(STORAGE_PREFIX)
+    stale = [
+        f"{STORAGE_PREFIX}/{name}"
+        for name in names
+        if storage.get_modified_time(f"{STORAGE_PREFIX}/{name}") < limit
+    ]
+    for name in stale:
+        storage.delete(name)
+    return len(stale)
+
+
 def beneficiary_import_claim(*, token: str) -> bool:
     """True for the first confirmation of an import only: an atomic claim in the shared
     cache, so that two simultaneous submits cannot both import."""

@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.requeue_pending",
         "schedule": 60.0,
     },
+    "purge-beneficiary-imports": {
+        "task": "cesu_orders.tasks.purge_beneficiary_imports",
+        "schedule": 3600.0,
+    },
 }
 
 # Content Security Policy: no inline script or style; htmx's inline indicator styles

@@ -112,14 +112,20 @@ def test_it_keys_both_notifications_on_the_request(org_a, alice):
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
-    [("releve.pdf", pdf_bytes()), ("capture.png", image_bytes("PNG"))],
+    ("name", "content", "extension"),
+    [
+        ("releve.pdf", pdf_bytes(), ".pdf"),
+        ("capture.png", image_bytes("PNG"), ".png"),
+        # The stored extension follows the content, not the name the file was given.
+        ("photo.pdf", image_bytes("JPEG"), ".jpg"),
+    ],
 )
-def test_it_stores_a_valid_attachment_under_a_uuid(client, bob, name, content):
+def test_it_stores_a_valid_attachment_under_a_uuid(client, bob, name, content, extension):
     client.force_login(bob)
     _post(client, attachment=SimpleUploadedFile(name, content))
     help_request = HelpRequest.objects.get()
     assert help_request.attachment.name.startswith("help/")
+    assert help_request.attachment.name.endswith(extension)
     assert name not in help_request.attachment.name
     assert help_request.attachment.read() == content
 

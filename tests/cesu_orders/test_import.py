@@ -1,9 +1,11 @@
 import csv
+import datetime
 import io
 import time
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -12,6 +14,7 @@ from accounts.models import Membership, Organization
 from cesu_orders.models import Beneficiary, UsageCategory
 from cesu_orders.services import beneficiaries
 from cesu_orders.services import beneficiary_import as services
+from cesu_orders.tasks import purge_beneficiary_imports
 from common.uploads import private_storage
 from tests.factories import MembershipFactory
 
@@ -540,3 +543,14 @@ def test_a_cell_too_long_for_the_csv_reader_gets_a_clear_message(org_a):
     file = SimpleUploadedFile("long.csv", f"{HEADER}\n{huge};a;b\n".encode())
     with pytest.raises(services.BeneficiaryImportError, match="ni un fichier CSV ni un classeur"):
         preview_of(org_a, file)
+
+
+def test_the_files_of_previews_never_confirmed_are_purged_after_a_day():
+    storage = private_storage()
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)):
+        old = services.beneficiary_import_store(file=csv_file(HEADER, HELENE))
+    recent = services.beneficiary_import_store(file=csv_file(HEADER, PAUL))
+
+    assert purge_beneficiary_imports() == 1
+    assert not storage.exists(old.name)
+    assert storage.exists(recent.name)
