@@ -1,30 +1,51 @@
+import csv
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from common.files import file_response
 from common.uploads import validate_upload
 
 from .models import (
+    ORDER_TRANSITIONS,
     Beneficiary,
     BookletSize,
     DeliveryAddress,
     Document,
+    ExemptionCeiling,
     FaceValue,
     Funder,
     HelpRequest,
     Invoice,
     NewsItem,
+    Order,
+    OrderEvent,
+    OrderStatus,
     RegistrationRequest,
+    ServiceFees,
+    TermsOfSale,
     UsageCategory,
+    Vintage,
+)
+from .pricing import format_euros
+from .selectors import order_export_rows, order_groups
+from .services.orders import (
+    OrderRefused,
+    order_cancel,
+    order_mark_delivered,
+    order_mark_manufactured,
+    order_mark_shipped,
 )
 from .services.registration import RegistrationError, registration_approve, registration_reject
+
+NBSP = "\u00a0"
 
 
 @admin.register(Funder)
@@ -43,10 +64,58 @@ class DeliveryAddressAdmin(admin.ModelAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "organization", "issue_date", "amount_incl_tax"]
+    """Issued invoices are read-only and never deleted: a credit note cancels one."""
+
+    list_display = ["number", "kind", "organization", "issue_date", "amount_incl_tax"]
     search_fields = ["number", "organization__name"]
-    list_filter = ["issue_date"]
-    autocomplete_fields = ["organization"]
+    list_filter = ["kind", "issue_date"]
+    list_select_related = ["organization"]
+    readonly_fields = [
+        "number",
+        "kind",
+        "organization",
+        "order",
+        "credited_invoice",
+        "issue_date",
+        "amount_excl_tax",
+        "vat_amount",
+        "amount_incl_tax",
+        "pdf",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vintage)
+class VintageAdmin(admin.ModelAdmin):
+    list_display = ["year", "valid_until"]
+
+
+@admin.register(ServiceFees)
+class ServiceFeesAdmin(admin.ModelAdmin):
+    list_display = [
+        "valid_from",
+        "per_order",
+        "per_booklet",
+        "per_electronic_credit",
+        "standard_transport",
+        "express_transport",
+        "vat_rate",
+    ]
+
+
+@admin.register(ExemptionCeiling)
+class ExemptionCeilingAdmin(admin.ModelAdmin):
+    list_display = ["year", "amount"]
+
+
+@admin.register(TermsOfSale)
+class TermsOfSaleAdmin(admin.ModelAdmin):
+    list_display = ["version", "published_at"]
 
 
 @admin.register(NewsItem)
@@ -198,3 +267,180 @@ class HelpRequestAdmin(admin.ModelAdmin):
             raise Http404
         name = PurePath(help_request.attachment.name).name
         return file_response(help_request.attachment, filename=name)
+
+
+# Back office of the orders: every move goes through the order services.
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderInvoiceInline(admin.TabularInline):
+    model = Invoice
+    fk_name = "order"
+    fields = ["number", "kind", "issue_date", "amount_incl_tax"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ManufacturedForm(forms.Form):
+    delivery_date = forms.DateField(
+        label="Date de livraison", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ShippedForm(forms.Form):
+    tracking_number = forms.CharField(label="Numéro de suivi du transporteur", max_length=60)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif d'annulation (envoyé au financeur)", widget=forms.Textarea, max_length=2000
+    )
+
+
+# transition → (button label, form or None, service call)
+ORDER_STEPS = {
+    OrderStatus.MANUFACTURED: (
+        "Marquer fabriquée",
+        ManufacturedForm,
+        lambda order, user, data: order_mark_manufactured(
+            order=order, actor=user, delivery_date=data["delivery_date"]
+        ),
+    ),
+    OrderStatus.SHIPPED: (
+        "Marquer expédiée",
+        ShippedForm,
+        lambda order, user, data: order_mark_shipped(
+            order=order, actor=user, tracking_number=data["tracking_number"]
+        ),
+    ),
+    OrderStatus.DELIVERED: (
+        "Marquer livrée",
+        None,
+        lambda order, user, data: order_mark_delivered(order=order, actor=user),
+    ),
+    OrderStatus.CANCELLED: (
+        "Annuler la commande",
+        CancelForm,
+        lambda order, user, data: order_cancel(order=order, actor=user, reason=data["reason"]),
+    ),
+}
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "organization",
+        "client_reference",
+        "created_at",
+        "status",
+        "delivery_date",
+        "planned_delivery_date",
+        "total_to_pay",
+    ]
+    list_filter = ["status", "transport_mode", "created_at"]
+    search_fields = ["number", "client_reference", "organization__name"]
+    list_select_related = ["organization"]
+    date_hierarchy = "created_at"
+    inlines = [OrderEventInline, OrderInvoiceInline]
+    actions = ["export_csv", "mark_delivered"]
+    change_form_template = "admin/cesu_orders/order/change_form.html"
+    exclude = ["terms"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Order._meta.fields if f.name != "terms"] + ["groups"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="titres par catégorie et type")
+    def groups(self, obj):
+        items = format_html_join(
+            "",
+            "<li>{}, {}\u00a0: {} titres, {}</li>",
+            (
+                (g.category, g.voucher_format, g.vouchers, format_euros(g.face_total))
+                for g in order_groups(obj)
+            ),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    def get_urls(self):
+        step = self.admin_site.admin_view(self.step_view)
+        return [
+            path("<int:pk>/etape/<str:status>/", step, name="cesu_orders_order_step"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["order_steps"] = [
+                (reverse("admin:cesu_orders_order_step", args=[obj.pk, status]), label)
+                for status, (label, _, _) in ORDER_STEPS.items()
+                if status in ORDER_TRANSITIONS[OrderStatus(obj.status)]
+            ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def step_view(self, request, pk, status):
+        """One move of the order state machine, with its form (date, tracking number,
+        reason) when it needs one."""
+        order = get_object_or_404(Order, pk=pk)
+        if status not in ORDER_STEPS or not self.has_change_permission(request, order):
+            raise Http404
+        label, form_class, service = ORDER_STEPS[status]
+        form = form_class(request.POST or None) if form_class else None
+        change_url = reverse("admin:cesu_orders_order_change", args=[order.pk])
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                service(order, request.user, form.cleaned_data if form else {})
+            except OrderRefused as refused:
+                self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"Commande {order.number}{NBSP}: {label.lower()}.")
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label} – {order.number}",
+            "order": order,
+            "form": form,
+            "label": label,
+            "change_url": change_url,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cesu_orders/order/step.html", context)
+
+    @admin.action(description="Marquer livrées")
+    def mark_delivered(self, request, queryset):
+        for order in queryset:
+            try:
+                order_mark_delivered(order=order, actor=request.user)
+            except OrderRefused as refused:
+                self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"Commande {order.number} livrée.")
+
+    @admin.action(description="Exporter les lignes en CSV (chaîne de fabrication)")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="commandes-cesu.csv"'
+        response.write("\ufeff")  # The BOM makes spreadsheets read UTF-8.
+        writer = csv.writer(response, delimiter=";")
+        writer.writerows(order_export_rows(queryset))
+        return response

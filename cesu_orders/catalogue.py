@@ -1,5 +1,6 @@
 """The catalogue shipped with the portal; staff change it in the admin afterwards."""
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 USAGE_CATEGORIES = [
@@ -21,3 +22,81 @@ def ensure_default_catalogue(usage_category_model, face_value_model, booklet_siz
         face_value_model.objects.get_or_create(amount=amount)
     for vouchers in BOOKLET_SIZES:
         booklet_size_model.objects.get_or_create(vouchers=vouchers)
+
+
+# Order catalogue: values staff edit in the admin afterwards.
+VINTAGE_YEARS = [2025, 2026, 2027]
+EXEMPTION_CEILINGS = {2025: Decimal("2540.00"), 2026: Decimal("2591.00")}
+SERVICE_FEES = {
+    "valid_from": date(2025, 1, 1),
+    "per_order": Decimal("4.90"),
+    "per_booklet": Decimal("0.45"),
+    "per_electronic_credit": Decimal("0.35"),
+    "standard_transport": Decimal("8.50"),
+    "express_transport": Decimal("15.00"),
+    "vat_rate": Decimal("20.00"),
+}
+TERMS_VERSION = "2026-01"
+TERMS_BODY = """\
+Article 1 – Objet
+Les présentes conditions générales de vente régissent les commandes de chèques emploi \
+service universels préfinancés (CESU) passées en ligne par le financeur sur le portail.
+
+Article 2 – Commande
+La commande est ferme dès que le gestionnaire clique sur « Valider la commande » après \
+avoir accepté les présentes conditions. Une confirmation de prise en charge est envoyée \
+par e-mail. Toute demande de modification est adressée au service clients avant la \
+fabrication des titres.
+
+Article 3 – Prix et frais
+La valeur faciale des titres n’est pas soumise à la TVA. Les frais de service (frais de \
+commande, frais par carnet, frais de crédit e-CESU et frais de transport) sont facturés \
+hors taxes et majorés de la TVA au taux en vigueur.
+
+Article 4 – Facturation et paiement
+La facture est émise à la prise en charge de la commande. Elle est payable par virement \
+à 30 jours date de facture. Tout retard de paiement entraîne des pénalités au taux \
+d’intérêt appliqué par la Banque centrale européenne majoré de 10 points et une \
+indemnité forfaitaire de 40 € pour frais de recouvrement (article L. 441-10 du Code de \
+commerce).
+
+Article 5 – Livraison
+Les carnets papier sont livrés par colis sécurisé sous 5 jours ouvrés (transport \
+standard) ou 4 jours ouvrés (transport express) à compter de la prise en charge, à la \
+date choisie par le financeur. Les comptes e-CESU sont crédités à la date choisie.
+
+Article 6 – Validité des titres
+Les titres portent le millésime de l’année de livraison et sont valables jusqu’au \
+31 janvier de l’année suivante.
+
+Article 7 – Exonération
+L’aide financière versée par l’employeur est exonérée de cotisations sociales et \
+d’impôt sur le revenu dans la limite du plafond annuel fixé par la loi. Le financeur \
+reste seul responsable du respect de ce plafond.
+
+Article 8 – Données personnelles
+Les données des bénéficiaires sont traitées uniquement pour l’émission et la livraison \
+des titres, conformément au règlement général sur la protection des données.
+"""
+
+
+def ensure_order_catalogue(get_model) -> None:
+    """Creates the vintages, exemption ceilings, service fees and terms of sale that are
+    missing. `get_model(name)` returns the model class, historical in a migration."""
+    vintage = get_model("Vintage")
+    for year in VINTAGE_YEARS:
+        vintage.objects.get_or_create(year=year, defaults={"valid_until": date(year + 1, 1, 31)})
+    ceiling = get_model("ExemptionCeiling")
+    for year, amount in EXEMPTION_CEILINGS.items():
+        ceiling.objects.get_or_create(year=year, defaults={"amount": amount})
+    fees = get_model("ServiceFees")
+    if not fees.objects.exists():
+        fees.objects.create(**SERVICE_FEES)
+    terms = get_model("TermsOfSale")
+    terms.objects.get_or_create(
+        version=TERMS_VERSION,
+        defaults={
+            "body": TERMS_BODY,
+            "published_at": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+    )

@@ -1,34 +1,54 @@
 """Demo data of the CESU space (`seed_demo`): the « Demo Industries » financeur profile,
 its latest invoices (registration checks against them) and a few news items."""
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
+from django.utils import timezone
+
 from accounts.demo import FUNDER_NAME
-from accounts.models import Organization
+from accounts.models import Membership, Organization, User
 from common.text import fold
 
-from .catalogue import ensure_default_catalogue
+from .catalogue import ensure_default_catalogue, ensure_order_catalogue
+from .delivery_calendar import TransportMode, add_business_days, earliest_delivery_date
 from .models import (
     Beneficiary,
     BookletSize,
+    Cart,
+    DeliveryAddress,
+    DeliveryTarget,
     FaceValue,
     Funder,
     Invoice,
     NewsItem,
+    Order,
+    OrderEvent,
+    TermsOfSale,
     UsageCategory,
     VoucherFormat,
 )
 from .services.beneficiaries import beneficiary_create
+from .services.cart import DeliveryChoice, cart_save, default_line
+from .services.orders import (
+    order_mark_delivered,
+    order_mark_manufactured,
+    order_mark_shipped,
+    order_place,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
-INVOICES = [
-    ("FC-2026-000412", date(2026, 10, 5), Decimal("3120.00")),
-    ("FC-2026-000317", date(2026, 7, 3), Decimal("2980.00")),
-    ("FC-2026-000198", date(2026, 4, 2), Decimal("3050.00")),
-    ("FC-2026-000077", date(2026, 1, 8), Decimal("2890.00")),
+# Past orders (placed, made, shipped and delivered): the history, the invoices that
+# registration checks against, and « Rappeler ma dernière commande ».
+PAST_ORDERS = [date(2026, 1, 8), date(2026, 4, 2), date(2026, 7, 3), date(2026, 10, 5)]
+
+DELIVERY_ADDRESSES = [
+    ("Siège", "Service des ressources humaines", "12 rue des Ateliers", "69007", "Lyon"),
+    ("Usine de Metz", "Accueil de l’usine", "4 rue du Pont", "57000", "Metz"),
 ]
 
 NEWS = [
@@ -78,16 +98,16 @@ def seed(log) -> None:
             "customer_service_phone": "0820202001",
         },
     )
-    for number, issue_date, amount in INVOICES:
-        vat = (amount * Decimal("0.02")).quantize(Decimal("0.01"))
-        Invoice.objects.get_or_create(
-            number=number,
+    ensure_order_catalogue(lambda name: apps.get_model("cesu_orders", name))
+    for label, recipient, address, postcode, city in DELIVERY_ADDRESSES:
+        DeliveryAddress.objects.get_or_create(
+            organization=organization,
+            label=label,
             defaults={
-                "organization": organization,
-                "issue_date": issue_date,
-                "amount_excl_tax": amount,
-                "vat_amount": vat,
-                "amount_incl_tax": amount + vat,
+                "recipient": recipient,
+                "address": address,
+                "postcode": postcode,
+                "city": city,
             },
         )
     for title, body, published_at in NEWS:
@@ -95,7 +115,8 @@ def seed(log) -> None:
             title=title, defaults={"body": body, "published_at": published_at}
         )
     _seed_beneficiaries(organization)
-    log(f"Financeur {funder} prêt, avec ses factures et les actualités.")
+    _seed_past_orders(organization)
+    log(f"Financeur {funder} prêt, avec ses commandes, factures et les actualités.")
 
 
 def _seed_beneficiaries(organization) -> None:
@@ -123,6 +144,63 @@ def _seed_beneficiaries(organization) -> None:
                 "usual_vouchers_per_booklet": 10,
             },
         )
+
+
+def _seed_past_orders(organization) -> None:
+    """Places each past order through the real services, then dates it in the past."""
+    if Order.objects.for_organization(organization).exists():
+        return
+    manager = Membership.objects.get(organization=organization, role=Membership.Role.PRIMARY).user
+    staff = User.objects.filter(is_staff=True).first() or manager
+    beneficiaries = list(Beneficiary.objects.for_organization(organization).active())
+    address = DeliveryAddress.objects.for_organization(organization).get(label="Siège")
+    for placed_on in PAST_ORDERS:
+        lines = [replace(default_line(b), booklets=b.usual_booklets) for b in beneficiaries]
+        today = timezone.localdate()
+        delivery = DeliveryChoice(
+            target=DeliveryTarget.ADDRESS,
+            address=address,
+            transport_mode=TransportMode.STANDARD,
+            date=earliest_delivery_date(today=today, mode=TransportMode.STANDARD, postcode="69007"),
+        )
+        cart = cart_save(
+            organization=organization,
+            user=manager,
+            version=Cart.objects.filter(organization=organization)
+            .values_list("version", flat=True)
+            .first()
+            or 0,
+            lines=lines,
+            delivery=delivery,
+        )
+        order = order_place(
+            organization=organization,
+            user=manager,
+            version=cart.version,
+            terms=TermsOfSale.objects.latest("published_at"),
+        )
+        delivered_on = add_business_days(placed_on, 5)
+        order_mark_manufactured(order=order, actor=staff, delivery_date=delivered_on)
+        order_mark_shipped(order=order, actor=staff, tracking_number=f"COLIS{placed_on:%Y%m%d}")
+        order_mark_delivered(order=order, actor=staff)
+        _backdate(order, placed_on, delivered_on)
+
+
+def _backdate(order, placed_on: date, delivered_on: date) -> None:
+    placed_at = datetime.combine(placed_on, time(10, 0), tzinfo=PARIS)
+    Order.objects.filter(pk=order.pk).update(
+        created_at=placed_at,
+        terms_accepted_at=placed_at,
+        delivery_date=delivered_on,
+        planned_delivery_date=delivered_on,
+        vintage_year=placed_on.year,
+    )
+    for step, event in enumerate(order.events.order_by("pk")):
+        day = placed_on if step < 3 else add_business_days(placed_on, step - 1)
+        OrderEvent.objects.filter(pk=event.pk).update(
+            created_at=datetime.combine(day, time(10, step), tzinfo=PARIS)
+        )
+    Invoice.objects.filter(order=order).update(issue_date=placed_on)
 
 
 def _ascii(name: str) -> str:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import beneficiaries, beneficiary_import, documents, help, home, managers, registration
+from .views import (
+    beneficiaries,
+    beneficiary_import,
+    documents,
+    help,
+    home,
+    managers,
+    orders,
+    registration,
+)
 
 app_name = "cesu_orders"
 
@@ -34,6 +43,18 @@ urlpatterns = [
         beneficiary_import.import_template,
         name="beneficiary_import_template",
     ),
+    path("commandes/", orders.order_list, name="order_list"),
+    path("commandes/nouvelle/", orders.order_table, name="order_table"),
+    path("commandes/nouvelle/calendrier/", orders.order_calendar, name="order_calendar"),
+    path("commandes/recapitulatif/", orders.order_recap, name="order_recap"),
+    path("commandes/<uuid:public_id>/", orders.order_detail, name="order_detail"),
+    path(
+        "commandes/<uuid:public_id>/recapitulatif.pdf",
+        orders.order_recap_pdf,
+        name="order_recap_pdf",
+    ),
+    path("factures/<uuid:public_id>/", orders.invoice_download, name="invoice_download"),
+    path("cgv/", orders.terms_of_sale, name="terms_of_sale"),
     path("documents/", documents.document_list, name="document_list"),
     path(
         "documents/<uuid:public_id>/telecharger/",

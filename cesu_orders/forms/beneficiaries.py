@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -7,7 +6,8 @@ from django.core.validators import RegexValidator
 
 from common.phones import normalize_phone
 
-from ..models import Beneficiary, BookletSize, FaceValue, UsageCategory, VoucherFormat
+from ..models import Beneficiary, UsageCategory, VoucherFormat
+from ..selectors import Catalogue
 from ..services.beneficiaries import EMPLOYEE_NUMBER_TAKEN
 from ..templatetags.cesu import euros
 
@@ -45,27 +45,6 @@ FIELDSETS = [
         ],
     ),
 ]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The catalogue values a bénéficiaire may use, read in three queries."""
-
-    categories: dict[int, UsageCategory]
-    face_values: list[Decimal]
-    booklet_sizes: list[int]
-
-    @classmethod
-    def load(cls) -> "Catalogue":
-        return cls(
-            categories={c.pk: c for c in UsageCategory.objects.filter(is_active=True)},
-            face_values=sorted(
-                FaceValue.objects.filter(is_active=True).values_list("amount", flat=True)
-            ),
-            booklet_sizes=list(
-                BookletSize.objects.filter(is_active=True).values_list("vouchers", flat=True)
-            ),
-        )
 
 
 class PreloadedModelChoiceField(forms.ModelChoiceField):

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_htmx",
     "csp",
+    "sequences",
     "accounts",
     "notifications",
     "cesu_orders",
@@ -170,6 +171,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail <ne-pas-repondre
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where « Besoin d'aide » requests go when the financeur has no customer-service contact.
 CUSTOMER_SERVICE_EMAIL = env("CUSTOMER_SERVICE_EMAIL", default="service-clients@portail.example")
+
+# The company that issues the CESU invoices: the legal mentions of every invoice PDF.
+CESU_ISSUER = {
+    "name": env("CESU_ISSUER_NAME", default="Domalin Services SAS"),
+    "address": env("CESU_ISSUER_ADDRESS", default="8 avenue de la Gare, 75010 Paris"),
+    "siren": env("CESU_ISSUER_SIREN", default="812345676"),
+    "vat_number": env("CESU_ISSUER_VAT_NUMBER", default="FR19812345676"),
+    "legal_form": env(
+        "CESU_ISSUER_LEGAL_FORM", default="SAS au capital de 1\u202f000\u202f000\u00a0€"
+    ),
+    "registry": env("CESU_ISSUER_REGISTRY", default="RCS Paris 812 345 676"),
+    "iban": env("CESU_ISSUER_IBAN", default="FR76 3000 6000 0112 3456 7890 189"),
+}
+# Days the financeur has to pay a CESU invoice.
+CESU_PAYMENT_TERM_DAYS = env.int("CESU_PAYMENT_TERM_DAYS", default=30)
 ANYMAIL = {
     "BREVO_API_KEY": env("BREVO_API_KEY", default=""),
     "MAILJET_API_KEY": env("MAILJET_API_KEY", default=""),
@@ -241,6 +257,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every render at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -4,7 +4,14 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Organization
-from cesu_orders.models import Funder, Invoice
+from cesu_orders.models import (
+    Beneficiary,
+    DeliveryAddress,
+    Funder,
+    Invoice,
+    UsageCategory,
+    VoucherFormat,
+)
 from tests.factories import OrganizationFactory
 
 
@@ -31,3 +38,41 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     amount_excl_tax = Decimal("1000.00")
     vat_amount = Decimal("200.00")
     amount_incl_tax = Decimal("1200.00")
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    """A paper bénéficiaire with the default catalogue's values (services à domicile,
+    15 € face value, 50 %, 10 vouchers per booklet)."""
+
+    class Meta:
+        model = Beneficiary
+
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.FUNDER)
+    civility = Beneficiary.Civility.MADAME
+    last_name = factory.Sequence(lambda n: f"Nom{n:05d}")
+    first_name = "Alice"
+    sort_name = factory.LazyAttribute(lambda o: f"{o.last_name.lower()} {o.first_name.lower()}")
+    email = factory.LazyAttribute(lambda o: f"{o.last_name.lower()}@example.com")
+    address = "1 rue de la Paix"
+    postcode = "75002"
+    city = "Paris"
+    usual_usage_category = factory.LazyFunction(
+        lambda: UsageCategory.objects.get(code="services-domicile")
+    )
+    usual_format = VoucherFormat.PAPER
+    usual_face_value = Decimal("15.00")
+    usual_employer_share = Decimal("50.00")
+    usual_booklets = 1
+    usual_vouchers_per_booklet = 10
+
+
+class DeliveryAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliveryAddress
+
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.FUNDER)
+    label = factory.Sequence(lambda n: f"Site {n}")
+    recipient = "Service RH"
+    address = "5 avenue de l’Opéra"
+    postcode = "75001"
+    city = "Paris"

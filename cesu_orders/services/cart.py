@@ -1,0 +1,402 @@
+"""The order table and « Mon panier »: the lines a manager edits, the rules they must
+follow, and the one open cart a financeur's managers share.
+
+A table line is a `DraftLine`; the same rules check it when the manager saves the cart,
+clicks « Commander » and validates the order, so that the three never disagree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+
+from ..delivery_calendar import TransportMode, check_delivery_date
+from ..models import (
+    Beneficiary,
+    Cart,
+    CartLine,
+    DeliveryAddress,
+    DeliveryTarget,
+    ExemptionCeiling,
+    ServiceFees,
+    TermsOfSale,
+    Vintage,
+    VoucherFormat,
+)
+from ..pricing import FeeSchedule, LineInput, OrderTotals, order_totals
+from ..selectors import Catalogue
+
+NBSP = "\u00a0"
+CENT = Decimal("0.01")
+MAX_BOOKLETS = 100
+ALSACE_MOSELLE = ("57", "67", "68")
+
+EMPTY_ORDER = "Saisissez au moins un carnet pour un bénéficiaire avant de commander."
+
+
+class CartChanged(Exception):
+    """The cart was saved or validated by someone else since this manager opened it."""
+
+    def __init__(self, cart: Cart):
+        super().__init__("Le panier a changé.")
+        self.cart = cart
+
+
+@dataclass(kw_only=True)
+class DraftLine:
+    """One line of the order table. A value the manager typed that is not valid is None,
+    with its text kept in `raw` to show it back next to the error."""
+
+    beneficiary: Beneficiary
+    usage_category_id: int | None
+    voucher_format: str
+    booklets: int | None
+    vouchers_per_booklet: int | None
+    face_value: Decimal | None
+    employer_share: Decimal | None
+    raw: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def electronic(self) -> bool:
+        return self.voucher_format == VoucherFormat.ELECTRONIC
+
+    @property
+    def format_label(self) -> str:
+        return VoucherFormat(self.voucher_format).label
+
+    @property
+    def is_ordered(self) -> bool:
+        """A valid line with at least one booklet: lines left at zero are not ordered."""
+        return not self.errors and bool(self.booklets)
+
+    def pricing_input(self) -> LineInput:
+        return LineInput(
+            booklets=self.booklets,
+            vouchers_per_booklet=self.vouchers_per_booklet,
+            face_value=self.face_value,
+            employer_share_percent=self.employer_share,
+            electronic=self.electronic,
+        )
+
+
+def default_line(beneficiary: Beneficiary) -> DraftLine:
+    """The bénéficiaire's usual values, with no booklet: the manager types the quantity."""
+    return DraftLine(
+        beneficiary=beneficiary,
+        usage_category_id=beneficiary.usual_usage_category_id,
+        voucher_format=beneficiary.usual_format,
+        booklets=0,
+        vouchers_per_booklet=beneficiary.usual_vouchers_per_booklet,
+        face_value=beneficiary.usual_face_value,
+        employer_share=beneficiary.usual_employer_share,
+    )
+
+
+def copy_line(line: DraftLine) -> DraftLine:
+    """The « + »: another line for the same bénéficiaire, with its values and no booklet."""
+    return DraftLine(
+        beneficiary=line.beneficiary,
+        usage_category_id=line.usage_category_id,
+        voucher_format=line.voucher_format,
+        booklets=0,
+        vouchers_per_booklet=line.vouchers_per_booklet,
+        face_value=line.face_value,
+        employer_share=line.employer_share,
+    )
+
+
+def table_lines(beneficiaries: list[Beneficiary], saved_lines: list) -> tuple[list[DraftLine], int]:
+    """Every active bénéficiaire in alphabetical order, each with its saved lines (cart or
+    past order lines, any object with the CartLine fields) or its usual values. Returns
+    the lines and how many saved lines were dropped because their bénéficiaire is no
+    longer active."""
+    by_beneficiary: dict[int, list] = {}
+    for saved in saved_lines:
+        by_beneficiary.setdefault(saved.beneficiary_id, []).append(saved)
+    lines = []
+    for beneficiary in beneficiaries:
+        saved = by_beneficiary.pop(beneficiary.pk, None)
+        if not saved:
+            lines.append(default_line(beneficiary))
+            continue
+        lines.extend(
+            DraftLine(
+                beneficiary=beneficiary,
+                usage_category_id=line.usage_category_id,
+                voucher_format=line.voucher_format,
+                booklets=line.booklets,
+                vouchers_per_booklet=line.vouchers_per_booklet,
+                face_value=line.face_value,
+                employer_share=_saved_share(line),
+            )
+            for line in saved
+        )
+    return lines, sum(len(rest) for rest in by_beneficiary.values())
+
+
+def _saved_share(line) -> Decimal:
+    share = getattr(line, "employer_share_percent", None)
+    return share if share is not None else line.employer_share
+
+
+# The rules of a line
+
+
+def parse_line(beneficiary: Beneficiary, raw: dict[str, str], catalogue: Catalogue) -> DraftLine:
+    """A line from what the manager typed, checked against the catalogue."""
+    line = DraftLine(
+        beneficiary=beneficiary,
+        usage_category_id=_parse_int(raw.get("category")),
+        voucher_format=raw.get("format", ""),
+        booklets=_parse_int(raw.get("booklets") or "0"),
+        vouchers_per_booklet=_parse_int(raw.get("per_booklet")),
+        face_value=_parse_decimal(raw.get("face_value")),
+        employer_share=_parse_decimal(raw.get("share")),
+        raw=raw,
+    )
+    check_line(line, catalogue)
+    return line
+
+
+def check_line(line: DraftLine, catalogue: Catalogue) -> None:
+    """Adds to `line.errors` the French message of each rule it breaks."""
+    name = str(line.beneficiary)
+    if line.usage_category_id not in catalogue.categories:
+        line.errors.append(f"{name}{NBSP}: choisissez une catégorie d’utilisation proposée.")
+        line.usage_category_id = None
+    if line.voucher_format not in VoucherFormat.values:
+        line.errors.append(f"{name}{NBSP}: choisissez papier ou e-CESU.")
+    if line.booklets is None or not 0 <= line.booklets <= MAX_BOOKLETS:
+        line.errors.append(
+            f"{name}{NBSP}: le nombre de carnets est un nombre entier de 0 à {MAX_BOOKLETS}."
+        )
+        line.booklets = None
+    if line.vouchers_per_booklet not in catalogue.booklet_sizes:
+        line.errors.append(f"{name}{NBSP}: choisissez un nombre de titres par carnet proposé.")
+        line.vouchers_per_booklet = None
+    if line.face_value not in catalogue.face_values:
+        line.errors.append(f"{name}{NBSP}: choisissez une valeur faciale proposée.")
+        line.face_value = None
+    if line.employer_share is None or not (
+        0 <= line.employer_share <= 100
+        and line.employer_share == line.employer_share.quantize(CENT)
+    ):
+        line.errors.append(f"{name}{NBSP}: la part patronale est un pourcentage de 0 à 100.")
+        line.employer_share = None
+    if line.electronic and line.booklets and not line.beneficiary.email:
+        line.errors.append(
+            f"{name} n’a pas d’adresse e-mail{NBSP}: elle est obligatoire pour un e-CESU. "
+            "Complétez sa fiche ou choisissez le papier."
+        )
+
+
+def _parse_int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else None
+
+
+def _parse_decimal(text: str | None) -> Decimal | None:
+    text = (text or "").strip().replace(",", ".")
+    if not text or len(text) > 12:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+# Delivery
+
+
+@dataclass(kw_only=True)
+class DeliveryChoice:
+    target: str = ""
+    address: DeliveryAddress | None = None
+    transport_mode: str = ""
+    date: datetime.date | None = None
+
+    @property
+    def value(self) -> str:
+        """The value of the delivery select: « address-<pk> » or « homes »."""
+        if self.target == DeliveryTarget.ADDRESS and self.address:
+            return f"address-{self.address.pk}"
+        return self.target
+
+
+def calendar_postcode(lines: list[DraftLine], delivery: DeliveryChoice) -> str | None:
+    """The postcode whose public holidays apply: the delivery address's, or for a delivery
+    to the bénéficiaires' homes an Alsace-Moselle one when any paper line goes there
+    (its holidays include the national ones). None for e-CESU only."""
+    paper = [line for line in lines if line.is_ordered and not line.electronic]
+    if not paper:
+        return None
+    if delivery.target == DeliveryTarget.ADDRESS and delivery.address:
+        return delivery.address.postcode
+    for line in paper:
+        if line.beneficiary.postcode[:2] in ALSACE_MOSELLE:
+            return line.beneficiary.postcode
+    return None
+
+
+def check_delivery(
+    lines: list[DraftLine], delivery: DeliveryChoice, *, today: date, vintages: dict[int, Vintage]
+) -> dict[str, str]:
+    """The errors of the delivery choices, by field (delivery, transport_mode,
+    delivery_date), for an order of `lines`."""
+    errors = {}
+    paper = [line for line in lines if line.is_ordered and not line.electronic]
+    if paper:
+        if not delivery.target:
+            errors["delivery"] = "Choisissez où livrer les carnets papier."
+        elif delivery.target == DeliveryTarget.HOMES:
+            missing = [str(line.beneficiary) for line in paper if not _has_home(line.beneficiary)]
+            if missing:
+                errors["delivery"] = (
+                    "Adresse du domicile incomplète pour "
+                    + ", ".join(sorted(set(missing)))
+                    + f"{NBSP}: complétez leur fiche ou livrez à une adresse du financeur."
+                )
+        if delivery.transport_mode not in TransportMode.values:
+            errors["transport_mode"] = "Choisissez un mode de transport."
+    if delivery.date is None:
+        errors["delivery_date"] = "Choisissez la date de livraison à l’aide du calendrier."
+    elif "transport_mode" not in errors:
+        try:
+            check_delivery_date(
+                delivery.date,
+                today=today,
+                mode=delivery.transport_mode or None,
+                electronic=not paper,
+                postcode=calendar_postcode(lines, delivery),
+            )
+        except ValidationError as error:
+            errors["delivery_date"] = " ".join(error.messages)
+        else:
+            if delivery.date.year not in vintages:
+                errors["delivery_date"] = (
+                    f"Le millésime {delivery.date.year} n’est pas encore disponible{NBSP}: "
+                    "choisissez une date plus proche."
+                )
+    return errors
+
+
+def _has_home(beneficiary: Beneficiary) -> bool:
+    return bool(beneficiary.address and beneficiary.postcode and beneficiary.city)
+
+
+# What an order needs from the catalogue, read once per request
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCatalogue:
+    catalogue: Catalogue
+    fees: FeeSchedule | None
+    vintages: dict[int, Vintage]
+    ceilings: dict[int, Decimal]
+    terms: TermsOfSale | None
+
+    @classmethod
+    def load(cls, *, today: date) -> "OrderCatalogue":
+        fees = ServiceFees.objects.filter(valid_from__lte=today).order_by("-valid_from").first()
+        return cls(
+            catalogue=Catalogue.load(),
+            fees=fee_schedule(fees) if fees else None,
+            vintages={v.year: v for v in Vintage.objects.all()},
+            ceilings=dict(ExemptionCeiling.objects.values_list("year", "amount")),
+            terms=TermsOfSale.objects.filter(published_at__lte=timezone.now())
+            .order_by("-published_at")
+            .first(),
+        )
+
+
+def fee_schedule(fees: ServiceFees) -> FeeSchedule:
+    return FeeSchedule(
+        per_order=fees.per_order,
+        per_booklet=fees.per_booklet,
+        per_electronic_credit=fees.per_electronic_credit,
+        per_transport_mode={
+            TransportMode.STANDARD: fees.standard_transport,
+            TransportMode.EXPRESS: fees.express_transport,
+        },
+        vat_rate=fees.vat_rate,
+    )
+
+
+def draft_totals(
+    lines: list[DraftLine], fees: FeeSchedule, transport_mode: str
+) -> OrderTotals | None:
+    """The totals of the ordered lines, or None when nothing is ordered yet. A paper
+    order without a transport mode yet is priced with the standard one."""
+    ordered = [line.pricing_input() for line in lines if line.is_ordered]
+    if not ordered:
+        return None
+    mode = transport_mode if transport_mode in TransportMode.values else TransportMode.STANDARD
+    return order_totals(lines=ordered, fees=fees, transport_mode=mode)
+
+
+# The cart
+
+
+def cart_load(organization: Organization) -> tuple[Cart | None, list[CartLine]]:
+    """The financeur's cart and its lines, in two queries; (None, []) before the first
+    save."""
+    cart = (
+        Cart.objects.filter(organization=organization)
+        .select_related("updated_by", "delivery_address")
+        .first()
+    )
+    if cart is None:
+        return None, []
+    return cart, list(cart.lines.order_by("position"))
+
+
+@transaction.atomic
+def cart_save(
+    *,
+    organization: Organization,
+    user: User,
+    version: int,
+    lines: list[DraftLine],
+    delivery: DeliveryChoice,
+) -> Cart:
+    """Replaces the cart by the ordered `lines` and the delivery choices, in a constant
+    number of queries. Refused with `CartChanged` when the cart is no longer at `version`,
+    the one the manager opened: nobody's work is overwritten unseen."""
+    Cart.objects.get_or_create(organization=organization)
+    cart = (
+        Cart.objects.select_for_update().select_related("updated_by").get(organization=organization)
+    )
+    if cart.version != version:
+        raise CartChanged(cart)
+    cart.lines.all().delete()
+    CartLine.objects.bulk_create(
+        CartLine(
+            cart=cart,
+            position=position,
+            beneficiary=line.beneficiary,
+            usage_category_id=line.usage_category_id,
+            voucher_format=line.voucher_format,
+            booklets=line.booklets,
+            vouchers_per_booklet=line.vouchers_per_booklet,
+            face_value=line.face_value,
+            employer_share=line.employer_share,
+        )
+        for position, line in enumerate(line for line in lines if line.is_ordered)
+    )
+    cart.version += 1
+    cart.delivery_target = delivery.target
+    cart.delivery_address = delivery.address
+    cart.transport_mode = delivery.transport_mode
+    cart.delivery_date = delivery.date
+    cart.updated_by = user
+    cart.updated_at = timezone.now()
+    cart.save()
+    return cart

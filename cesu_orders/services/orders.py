@@ -1,0 +1,343 @@
+"""Orders: validating the cart into an order, and every later move of the order state
+machine (prise en charge, fabrication, expédition, livraison, annulation).
+
+Each move locks the order row, refuses a move that `ORDER_TRANSITIONS` does not allow,
+writes an `OrderEvent` and queues its e-mails on commit.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from sequences import get_next_value
+
+from accounts.models import Membership, Organization, User
+from notifications.services import notify
+
+from ..delivery_calendar import format_day
+from ..models import (
+    ORDER_TRANSITIONS,
+    Cart,
+    DeliveryTarget,
+    Funder,
+    Invoice,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    TermsOfSale,
+)
+from ..selectors import order_groups
+from .cart import (
+    EMPTY_ORDER,
+    CartChanged,
+    DeliveryChoice,
+    DraftLine,
+    OrderCatalogue,
+    check_delivery,
+    check_line,
+    draft_totals,
+    table_lines,
+)
+from .invoices import credit_note_issue, invoice_issue
+
+NBSP = "\u00a0"
+
+
+class OrderRefused(Exception):
+    """The order cannot be placed or moved; `messages` say why, in French."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+# From the cart to the order
+
+
+@dataclass(kw_only=True)
+class CartReview:
+    """The saved cart checked again against today's catalogue and bénéficiaires: what
+    the recap shows and what the validation places."""
+
+    cart: Cart
+    lines: list[DraftLine]
+    delivery: DeliveryChoice
+    problems: list[str]
+
+    @property
+    def ordered(self) -> list[DraftLine]:
+        return [line for line in self.lines if line.is_ordered]
+
+
+def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
+    """Checks every saved line and the delivery choices again (the catalogue, a
+    bénéficiaire or the date may have changed since the save), in two queries."""
+    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
+    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
+    active = [s for s in saved if not s.beneficiary.archived_at]
+    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
+    lines, _ = table_lines(beneficiaries, active)
+    for line in lines:
+        check_line(line, catalogue.catalogue)
+    delivery = DeliveryChoice(
+        target=cart.delivery_target,
+        address=cart.delivery_address,
+        transport_mode=cart.transport_mode,
+        date=cart.delivery_date,
+    )
+    problems = [
+        f"{name} a été archivé depuis l’enregistrement du panier{NBSP}: "
+        "retirez ses lignes ou restaurez sa fiche."
+        for name in archived
+    ]
+    problems += [error for line in lines for error in line.errors]
+    if not any(line.is_ordered for line in lines) and not archived:
+        problems.append(EMPTY_ORDER)
+    problems += check_delivery(lines, delivery, today=today, vintages=catalogue.vintages).values()
+    if catalogue.fees is None:
+        problems.append(
+            "Les frais de service ne sont pas encore publiés. Contactez le service clients."
+        )
+    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
+
+
+def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:
+    """The employer share already ordered for each bénéficiaire for deliveries in `year`
+    (cancelled orders excluded), in one query."""
+    rows = (
+        OrderLine.objects.filter(order__organization=organization, order__vintage_year=year)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .values("beneficiary_id")
+        .annotate(total=Sum("employer_share"))
+    )
+    return {row["beneficiary_id"]: row["total"] for row in rows}
+
+
+@transaction.atomic
+def order_place(
+    *, organization: Organization, user: User, version: int, terms: TermsOfSale
+) -> Order:
+    """« Valider la commande »: turns the cart at `version` into an order, its lines (every
+    value copied), its invoice and its « prise en charge », and empties the cart. The cart
+    row is locked first, so two validations of the same cart place one order: the second
+    finds the cart emptied and raises `CartChanged`."""
+    cart = Cart.objects.select_for_update().filter(organization=organization).first()
+    if cart is None or cart.version != version:
+        raise CartChanged(cart)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    catalogue = OrderCatalogue.load(today=today)
+    if catalogue.terms is None or catalogue.terms.pk != terms.pk:
+        raise OrderRefused(
+            [
+                "Les conditions générales de vente ont été mises à jour"
+                f"{NBSP}: lisez la nouvelle version et cochez-la de nouveau."
+            ]
+        )
+    review = cart_review(cart=cart, catalogue=catalogue, today=today)
+    if review.problems:
+        raise OrderRefused(review.problems)
+    order = _order_create(
+        organization=organization,
+        user=user,
+        review=review,
+        catalogue=catalogue,
+        terms=terms,
+        now=now,
+    )
+    cart.lines.all().delete()
+    cart.version += 1
+    cart.delivery_target, cart.delivery_address = "", None
+    cart.transport_mode, cart.delivery_date = "", None
+    cart.updated_by, cart.updated_at = user, now
+    cart.save()
+    OrderEvent.objects.create(
+        order=order, to_status=OrderStatus.VALIDATED, actor=user, created_at=now
+    )
+    invoice_issue(order=order)
+    _move(order, to=OrderStatus.RECEIVED, actor=None, note="Prise en charge automatique.")
+    return order
+
+
+def _order_create(
+    *,
+    organization: Organization,
+    user: User,
+    review: CartReview,
+    catalogue: OrderCatalogue,
+    terms: TermsOfSale,
+    now,
+) -> Order:
+    delivery = review.delivery
+    ordered = review.ordered
+    has_paper = any(not line.electronic for line in ordered)
+    totals = draft_totals(ordered, catalogue.fees, delivery.transport_mode)
+    vintage = catalogue.vintages[delivery.date.year]
+    funder = Funder.objects.get(organization=organization)
+    address = _delivery_address(funder, delivery) if has_paper else {}
+    order = Order.objects.create(
+        organization=organization,
+        number=f"CMD-{now.year}-{get_next_value(f'cesu-order-{now.year}'):06d}",
+        created_by=user,
+        created_at=now,
+        client_reference=funder.client_reference,
+        vintage_year=vintage.year,
+        vintage_valid_until=vintage.valid_until,
+        delivery_target=delivery.target if has_paper else "",
+        transport_mode=delivery.transport_mode if has_paper else "",
+        delivery_date=delivery.date,
+        terms=terms,
+        terms_accepted_at=now,
+        face_total=totals.face_total,
+        employer_share_total=totals.employer_share_total,
+        employee_share_total=totals.employee_share_total,
+        order_fee=totals.order_fee,
+        booklet_fee=totals.booklet_fee,
+        electronic_credit_fee=totals.electronic_credit_fee,
+        transport_fee=totals.transport_fee,
+        fees_excl_vat=totals.fees_excl_vat,
+        vat_rate=totals.vat_rate,
+        vat=totals.vat,
+        total_to_pay=totals.total_to_pay,
+        **address,
+    )
+    categories = catalogue.catalogue.categories
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=position,
+            beneficiary=line.beneficiary,
+            beneficiary_name=str(line.beneficiary),
+            employee_number=line.beneficiary.employee_number or "",
+            beneficiary_email=line.beneficiary.email,
+            beneficiary_address=line.beneficiary.address,
+            beneficiary_postcode=line.beneficiary.postcode,
+            beneficiary_city=line.beneficiary.city,
+            usage_category_id=line.usage_category_id,
+            usage_category_label=categories[line.usage_category_id].label,
+            voucher_format=line.voucher_format,
+            booklets=line.booklets,
+            vouchers_per_booklet=line.vouchers_per_booklet,
+            vouchers=amounts.vouchers,
+            face_value=amounts.face_value,
+            employer_share_percent=line.employer_share,
+            face_total=amounts.face_total,
+            employer_share=amounts.employer_share,
+            employee_share=amounts.employee_share,
+        )
+        for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
+    )
+    return order
+
+
+def _delivery_address(funder: Funder, delivery: DeliveryChoice) -> dict:
+    if delivery.target == DeliveryTarget.HOMES:
+        return {"delivery_recipient": "Domicile de chaque bénéficiaire"}
+    address = delivery.address
+    return {
+        "delivery_recipient": f"{address.recipient} – {funder.legal_name}",
+        "delivery_address": address.address,
+        "delivery_postcode": address.postcode,
+        "delivery_city": address.city,
+    }
+
+
+# Later moves, by platform staff
+
+
+@transaction.atomic
+def order_mark_manufactured(*, order: Order, actor: User, delivery_date: date) -> Order:
+    """« Marquer fabriquée »: the vouchers are made; the managers learn the delivery date."""
+    return _move(
+        order,
+        to=OrderStatus.MANUFACTURED,
+        actor=actor,
+        note=f"Livraison prévue le {format_day(delivery_date)}.",
+        planned_delivery_date=delivery_date,
+    )
+
+
+@transaction.atomic
+def order_mark_shipped(*, order: Order, actor: User, tracking_number: str) -> Order:
+    """« Marquer expédiée », with the carrier's tracking number."""
+    return _move(
+        order,
+        to=OrderStatus.SHIPPED,
+        actor=actor,
+        note=f"Numéro de suivi{NBSP}: {tracking_number}",
+        tracking_number=tracking_number,
+    )
+
+
+@transaction.atomic
+def order_mark_delivered(*, order: Order, actor: User) -> Order:
+    """« Marquer livrée »."""
+    return _move(order, to=OrderStatus.DELIVERED, actor=actor, note="")
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
+    """Cancels an order not yet made; its invoice, if any, is cancelled by a credit note."""
+    order = _move(order, to=OrderStatus.CANCELLED, actor=actor, note=reason, cancel_reason=reason)
+    for invoice in order.invoices.filter(kind=Invoice.Kind.INVOICE, credit_note__isnull=True):
+        credit_note_issue(invoice=invoice)
+    return order
+
+
+# Which e-mail each status sends, to the ordering manager and the primary manager(s).
+STATUS_EVENTS = {
+    OrderStatus.RECEIVED: "cesu_order_received",
+    OrderStatus.MANUFACTURED: "cesu_order_manufactured",
+    OrderStatus.SHIPPED: "cesu_order_shipped",
+    OrderStatus.CANCELLED: "cesu_order_cancelled",
+}
+
+
+def _move(order: Order, *, to: OrderStatus, actor: User | None, note: str, **changes) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in ORDER_TRANSITIONS[OrderStatus(order.status)]:
+        raise OrderRefused(
+            [
+                f"La commande {order.number} est «{NBSP}{order.get_status_display().lower()}"
+                f"{NBSP}»{NBSP}: elle ne peut pas passer à «{NBSP}"
+                f"{OrderStatus(to).label.lower()}{NBSP}»."
+            ]
+        )
+    from_status = order.status
+    order.status = to
+    for name, value in changes.items():
+        setattr(order, name, value)
+    order.save()
+    OrderEvent.objects.create(
+        order=order, from_status=from_status, to_status=to, actor=actor, note=note
+    )
+    event = STATUS_EVENTS.get(to)
+    if event:
+        _notify_managers(order, event)
+    return order
+
+
+def _notify_managers(order: Order, event: str) -> None:
+    """One e-mail per address: the manager who ordered and the primary manager(s)."""
+    primary = Membership.objects.filter(
+        organization_id=order.organization_id,
+        role=Membership.Role.PRIMARY,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    recipients = {order.created_by.email: order.created_by} if order.created_by.email else {}
+    for membership in primary:
+        if membership.user.email:
+            recipients.setdefault(membership.user.email, membership.user)
+    context = {"order": order, "groups": order_groups(order)}
+    for email, user in recipients.items():
+        notify(
+            event,
+            email=email,
+            context={**context, "manager": user},
+            idempotency_key=f"{event}:{order.public_id}:{user.pk}",
+            user=user,
+        )
