@@ -197,14 +197,16 @@ def test_a_beneficiary_archived_after_the_save_blocks_the_order(org_a, alice, ad
 
 def test_a_date_no_longer_feasible_blocks_the_order(org_a, alice, address, emilie):
     cart = save_cart(org_a, alice, [line(emilie)], delivery_to(address))
-    with time_machine.travel("2026-11-27 10:00 +01:00", tick=False):
-        with pytest.raises(OrderRefused) as refused:
-            order_place(
-                organization=org_a,
-                user=alice,
-                version=cart.version,
-                terms=TermsOfSale.objects.get(),
-            )
+    with (
+        time_machine.travel("2026-11-27 10:00 +01:00", tick=False),
+        pytest.raises(OrderRefused) as refused,
+    ):
+        order_place(
+            organization=org_a,
+            user=alice,
+            version=cart.version,
+            terms=TermsOfSale.objects.get(),
+        )
     assert refused.value.messages == [
         "La livraison la plus proche possible est le 4 décembre 2026."
     ]
@@ -354,7 +356,8 @@ def test_page_email_pdf_and_csv_agree_to_the_cent(client, alice, order):
     email = next(m for m in mail.outbox if "prise en charge" in m.subject).body
     pdf = _pdf_text(client.get(f"/cesu/commandes/{order.public_id}/recapitulatif.pdf").content)
     rows = list(order_export_rows(Order.objects.filter(pk=order.pk)))
-    assert "600,00\u00a0€" in page and "618,12\u00a0€" in page
+    assert "600,00\u00a0€" in page
+    assert "618,12\u00a0€" in page
     assert "Total valeur faciale : 600,00\u00a0€" in email
     assert "Total à payer : 618,12\u00a0€" in email
     assert "Total valeur faciale 600,00 €" in pdf
@@ -421,4 +424,4 @@ def test_order_lines_are_bulk_written(org_a, alice, address, django_assert_max_n
             organization=org_a, user=alice, version=cart.version, terms=TermsOfSale.objects.get()
         )
     assert OrderLine.objects.filter(order=order).count() == 60
-    assert EARLIEST_STANDARD == order.delivery_date
+    assert order.delivery_date == EARLIEST_STANDARD
