@@ -29,6 +29,7 @@ from .models import (
     OrderEvent,
     TermsOfSale,
     UsageCategory,
+    Vintage,
     VoucherFormat,
 )
 from .services.beneficiaries import beneficiary_create
@@ -99,6 +100,10 @@ def seed(log) -> None:
         },
     )
     ensure_order_catalogue(lambda name: apps.get_model("cesu_orders", name))
+    # The demo can be run any year: the calendar offers up to three months ahead.
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        Vintage.objects.get_or_create(year=year, defaults={"valid_until": date(year + 1, 1, 31)})
     for label, recipient, address, postcode, city in DELIVERY_ADDRESSES:
         DeliveryAddress.objects.get_or_create(
             organization=organization,

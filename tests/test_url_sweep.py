@@ -7,14 +7,28 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from cesu_orders.models import Document, HelpRequest, NewsItem, UsageCategory
+from cesu_orders.models import (
+    Beneficiary,
+    Document,
+    Funder,
+    HelpRequest,
+    NewsItem,
+    Order,
+    UsageCategory,
+)
 from cesu_orders.services.beneficiaries import beneficiary_create
-from tests.cesu_orders.factories import FunderFactory
+from tests.cesu_orders import ordering
+from tests.cesu_orders.factories import (
+    BeneficiaryFactory,
+    DeliveryAddressFactory,
+    FunderFactory,
+)
 from tests.factories import MembershipFactory
 
 # Routes any visitor may open.
@@ -70,6 +84,27 @@ def _help_request_of_a(ctx):
     return {"public_id": help_request.public_id}
 
 
+def _order_of_a(ctx):
+    """An order of A placed through the services, with its invoice."""
+    organization = ctx["org_a"]
+    if not Funder.objects.filter(organization=organization).exists():
+        FunderFactory(organization=organization)
+    address = DeliveryAddressFactory(organization=organization)
+    beneficiary = Beneficiary.objects.for_organization(organization).first() or (
+        BeneficiaryFactory(organization=organization)
+    )
+    with time_machine.travel(ordering.TODAY, tick=False):
+        order = ordering.place(
+            organization, ctx["alice"], [ordering.line(beneficiary)], ordering.delivery_to(address)
+        )
+    return {"public_id": order.public_id}
+
+
+def _invoice_of_a(ctx):
+    order = Order.objects.get(public_id=_order_of_a(ctx)["public_id"])
+    return {"public_id": order.invoices.get().public_id}
+
+
 # Private routes with an object id: url name → (HTTP method, kwargs of an object that
 # belongs to organization A). Charlie, from organization B, must get a 404.
 TENANT_ROUTES = {
@@ -80,6 +115,9 @@ TENANT_ROUTES = {
     "cesu_orders:beneficiary_update": ("get", _beneficiary_of_a),
     "cesu_orders:beneficiary_archive": ("post", _beneficiary_of_a),
     "cesu_orders:beneficiary_restore": ("post", _beneficiary_of_a),
+    "cesu_orders:order_detail": ("get", _order_of_a),
+    "cesu_orders:order_recap_pdf": ("get", _order_of_a),
+    "cesu_orders:invoice_download": ("get", _invoice_of_a),
 }
 
 # Private routes with an object id that every member of the right kind shares (not
@@ -162,6 +200,7 @@ def test_private_pages_render_for_a_member_without_unknown_variables(client, ali
     _secondary_manager_of_a(ctx)
     _beneficiary_of_a(ctx)
     _help_request_of_a(ctx)
+    _order_of_a(ctx)
     Document.objects.create(
         title="Guide",
         category=Document.Category.GUIDES,

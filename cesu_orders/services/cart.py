@@ -372,7 +372,9 @@ def cart_save(
     the one the manager opened: nobody's work is overwritten unseen."""
     Cart.objects.get_or_create(organization=organization)
     cart = (
-        Cart.objects.select_for_update().select_related("updated_by").get(organization=organization)
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(organization=organization)
     )
     if cart.version != version:
         raise CartChanged(cart)

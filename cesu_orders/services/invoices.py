@@ -87,7 +87,9 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
 def invoice_render_pdf(*, invoice_id: int) -> Invoice:
     """Renders and stores the PDF once; a second call (task retried, download racing the
     task) keeps the first file."""
-    invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice_id)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("order").get(pk=invoice_id)
+    )
     if not invoice.pdf:
         invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(invoice_pdf_bytes(invoice)))
     return invoice

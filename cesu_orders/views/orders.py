@@ -59,8 +59,9 @@ from ..services.orders import (
 
 NBSP = "\u00a0"
 PER_PAGE = 25
-EMPTY_CART = (
-    "Votre panier est vide. Saisissez votre commande puis cliquez sur «\u00a0Commander\u00a0»."
+ALREADY_PLACED = (
+    "Ce panier a déjà été validé ou modifié entre-temps\u00a0: aucune nouvelle commande n’a "
+    "été passée. Vérifiez l’historique des commandes."
 )
 EMPTY_CART = (
     "Votre panier est vide. Saisissez votre commande puis cliquez sur «\u00a0Commander\u00a0»."
@@ -166,7 +167,7 @@ def _reorder_source(request) -> Order | None:
         return None
     orders = Order.objects.for_organization(request.organization).prefetch_related("lines")
     if wanted == "derniere":
-        order = orders.order_by("-created_at").first()
+        order = orders.order_by("-created_at", "-pk").first()
         if order is None:
             messages.info(request, "Vous n’avez pas encore passé de commande en ligne.")
         return order
@@ -383,10 +384,14 @@ class _Options:
     def __call__(self, selected) -> str:
         key = "" if selected is None else str(selected)
         if key not in self.cache:
-            placeholder = "" if key in dict(self.choices) else '<option value="">—</option>'
+            placeholder = (
+                ""
+                if key in dict(self.choices)
+                else format_html('<option value="{}">—</option>', "")
+            )
             self.cache[key] = format_html(
                 "{}{}",
-                format_html(placeholder),
+                placeholder,
                 format_html_join(
                     "",
                     '<option value="{}"{}>{}</option>',
@@ -455,6 +460,9 @@ def order_recap(request):
         .first()
     )
     if cart is None or not cart.lines.exists():
+        if request.method == "POST":  # Validated a moment ago, by this click or another.
+            messages.warning(request, ALREADY_PLACED)
+            return redirect("cesu_orders:order_list")
         messages.info(request, EMPTY_CART)
         return redirect("cesu_orders:order_table")
     review = cart_review(cart=cart, catalogue=catalogue, today=today)
@@ -480,11 +488,7 @@ def order_recap(request):
                 terms=terms,
             )
         except CartChanged:
-            messages.warning(
-                request,
-                "Ce panier a déjà été validé ou modifié entre-temps\u00a0: aucune nouvelle "
-                "commande n’a été passée. Vérifiez l’historique des commandes.",
-            )
+            messages.warning(request, ALREADY_PLACED)
             return redirect("cesu_orders:order_list")
         except OrderRefused as refused:
             for message in refused.messages:

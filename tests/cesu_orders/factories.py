@@ -12,6 +12,7 @@ from cesu_orders.models import (
     UsageCategory,
     VoucherFormat,
 )
+from cesu_orders.services.beneficiaries import beneficiary_sort_name
 from tests.factories import OrganizationFactory
 
 
@@ -51,7 +52,9 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     civility = Beneficiary.Civility.MADAME
     last_name = factory.Sequence(lambda n: f"Nom{n:05d}")
     first_name = "Alice"
-    sort_name = factory.LazyAttribute(lambda o: f"{o.last_name.lower()} {o.first_name.lower()}")
+    sort_name = factory.LazyAttribute(
+        lambda o: beneficiary_sort_name(last_name=o.last_name, first_name=o.first_name)
+    )
     email = factory.LazyAttribute(lambda o: f"{o.last_name.lower()}@example.com")
     address = "1 rue de la Paix"
     postcode = "75002"

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -7,7 +6,6 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from cesu_orders.models import NewsItem
-from tests.cesu_orders.factories import InvoiceFactory
 from tests.factories import MembershipFactory
 
 
@@ -64,20 +62,3 @@ def test_the_home_runs_a_constant_number_of_queries(client, alice, django_assert
     with django_assert_max_num_queries(9):
         response = client.get(reverse("cesu_orders:home"))
     assert response.status_code == 200
-
-
-def test_the_home_shows_the_key_figures(client, alice, org_a):
-    year = timezone.localdate().year
-    InvoiceFactory(
-        organization=org_a, issue_date=f"{year}-03-02", amount_incl_tax=Decimal("1234.50")
-    )
-    InvoiceFactory(
-        organization=org_a, issue_date=f"{year}-06-02", amount_incl_tax=Decimal("100.00")
-    )
-    InvoiceFactory(
-        organization=org_a, issue_date=f"{year - 1}-12-31", amount_incl_tax=Decimal("999")
-    )
-    client.force_login(alice)
-    page = client.get(reverse("cesu_orders:home")).content.decode()
-    assert f"Factures {year}</dt><dd>2</dd>" in page
-    assert "1\u202f334,50\u00a0€" in page
