@@ -163,6 +163,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The order table posts 7 fields per line: 2,000 bénéficiaires with a few extra lines
+# each. Django's default (1,000) would refuse a real financeur's cart.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 
 # E-mail: console in development, anymail's test backend in tests, a real ESP through
 # anymail in production (for instance anymail.backends.brevo.EmailBackend).

@@ -151,6 +151,22 @@ def test_saving_the_cart_keeps_only_ordered_lines_and_reopens_on_them(
     assert 'name="cart_version" value="1"' in page
 
 
+def test_a_cart_of_2000_lines_is_saved_in_bulk(
+    client, alice, org_a, address, people, django_assert_max_num_queries
+):
+    Beneficiary.objects.bulk_create(
+        BeneficiaryFactory.build(organization=org_a, sort_name=f"n{i:05d}") for i in range(1997)
+    )
+    everyone = list(Beneficiary.objects.for_organization(org_a).active().order_by("sort_name"))
+    data = table_post(everyone, address, lines={b: [{"booklets": "1"}] for b in everyone})
+    client.force_login(alice)
+    # One INSERT for all lines; SQLite splits it into batches of its variable limit.
+    with django_assert_max_num_queries(45 if connection.vendor == "sqlite" else 25):
+        response = client.post(TABLE, data)
+    assert response.status_code == 302
+    assert Cart.objects.get().lines.count() == 2000
+
+
 def test_the_plus_adds_a_line_below_the_same_beneficiary_without_javascript(
     client, alice, address, people
 ):
