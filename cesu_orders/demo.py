@@ -120,7 +120,9 @@ def seed(log) -> None:
             title=title, defaults={"body": body, "published_at": published_at}
         )
     _seed_beneficiaries(organization)
-    _seed_past_orders(organization)
+    manager = Membership.objects.get(organization=organization, role=Membership.Role.PRIMARY).user
+    _seed_past_orders(organization, manager=manager, dates=PAST_ORDERS)
+    seed_unregistered_funder(log)
     log(f"Financeur {funder} prêt, avec ses commandes, factures et les actualités.")
 
 
@@ -151,22 +153,71 @@ def _seed_beneficiaries(organization) -> None:
         )
 
 
-def _seed_past_orders(organization) -> None:
+def seed_unregistered_funder(log) -> None:
+    """« Demo Transports » (C100002): a financeur with no manager yet, whose customer
+    service placed one order by phone; register it online with its invoice number."""
+    organization, _ = Organization.objects.get_or_create(
+        name="Demo Transports", kind=Organization.Kind.FUNDER
+    )
+    Funder.objects.get_or_create(
+        organization=organization,
+        defaults={
+            "client_reference": "C100002",
+            "legal_name": "Demo Transports SARL",
+            "siret": "73282932000074",
+            "billing_address": "3 quai du Port",
+            "billing_postcode": "13002",
+            "billing_city": "Marseille",
+        },
+    )
+    DeliveryAddress.objects.get_or_create(
+        organization=organization,
+        label="Siège",
+        defaults={
+            "recipient": "Direction",
+            "address": "3 quai du Port",
+            "postcode": "13002",
+            "city": "Marseille",
+        },
+    )
+    if not Beneficiary.objects.for_organization(organization).exists():
+        category = UsageCategory.objects.order_by("position").first()
+        for last_name, first_name in [("Garnier", "Léon"), ("Chevalier", "Nina")]:
+            beneficiary_create(
+                organization=organization,
+                fields={
+                    "civility": "m" if first_name == "Léon" else "mme",
+                    "last_name": last_name,
+                    "first_name": first_name,
+                    "usual_usage_category": category,
+                    "usual_face_value": Decimal("15.00"),
+                    "usual_employer_share": Decimal("60.00"),
+                    "usual_vouchers_per_booklet": 10,
+                },
+            )
+    staff = User.objects.get(username="staff@demo.example")
+    _seed_past_orders(organization, manager=staff, dates=[date(2026, 10, 20)], postcode="13002")
+    invoice = Invoice.objects.for_organization(organization).first()
+    log(f"Financeur Demo Transports (C100002) sans gestionnaire, facture {invoice.number}.")
+
+
+def _seed_past_orders(organization, *, manager, dates, postcode="69007") -> None:
     """Places each past order through the real services, then dates it in the past."""
     if Order.objects.for_organization(organization).exists():
         return
-    manager = Membership.objects.get(organization=organization, role=Membership.Role.PRIMARY).user
     staff = User.objects.filter(is_staff=True).first() or manager
     beneficiaries = list(Beneficiary.objects.for_organization(organization).active())
     address = DeliveryAddress.objects.for_organization(organization).get(label="Siège")
-    for placed_on in PAST_ORDERS:
+    for placed_on in dates:
         lines = [replace(default_line(b), booklets=b.usual_booklets) for b in beneficiaries]
         today = timezone.localdate()
         delivery = DeliveryChoice(
             target=DeliveryTarget.ADDRESS,
             address=address,
             transport_mode=TransportMode.STANDARD,
-            date=earliest_delivery_date(today=today, mode=TransportMode.STANDARD, postcode="69007"),
+            date=earliest_delivery_date(
+                today=today, mode=TransportMode.STANDARD, postcode=postcode
+            ),
         )
         cart = cart_save(
             organization=organization,
