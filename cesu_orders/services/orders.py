@@ -44,6 +44,10 @@ from .cart import (
 from .invoices import credit_note_issue, invoice_issue
 
 NBSP = "\u00a0"
+NO_FUNDER = (
+    "Le profil de votre organisation est incomplet (référence client, SIRET)\u00a0: "
+    "contactez le service clients pour le compléter avant de commander."
+)
 
 
 class OrderRefused(Exception):
@@ -140,6 +144,8 @@ def order_place(
     review = cart_review(cart=cart, catalogue=catalogue, today=today)
     if review.problems:
         raise OrderRefused(review.problems)
+    if not Funder.objects.filter(organization=organization).exists():
+        raise OrderRefused([NO_FUNDER])
     order = _order_create(
         organization=organization,
         user=user,

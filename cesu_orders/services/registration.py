@@ -101,6 +101,7 @@ def _mismatch_reason(*, funder: Funder | None, registration: RegistrationRequest
 def _latest_invoice_numbers(funder: Funder) -> list[str]:
     return list(
         Invoice.objects.for_organization(funder.organization)
+        .filter(kind=Invoice.Kind.INVOICE)
         .order_by("-issue_date", "-number")
         .values_list("number", flat=True)[:LATEST_INVOICES]
     )

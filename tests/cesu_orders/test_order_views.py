@@ -385,7 +385,7 @@ def test_validating_places_the_order_once(client, alice, saved, mailoutbox):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_validating_the_same_cart_at_once_place_one_order(
-    org_a, alice, bob, address, people
+    catalogue, org_a, alice, bob, address, people
 ):
     from cesu_orders.models import TermsOfSale
     from cesu_orders.services.cart import CartChanged

@@ -34,7 +34,7 @@ from cesu_orders.services.orders import (
     order_mark_shipped,
     order_place,
 )
-from tests.cesu_orders.factories import BeneficiaryFactory
+from tests.cesu_orders.factories import BeneficiaryFactory, DeliveryAddressFactory
 from tests.cesu_orders.ordering import (
     EARLIEST_STANDARD,
     TODAY,
@@ -425,3 +425,24 @@ def test_order_lines_are_bulk_written(org_a, alice, address, django_assert_max_n
         )
     assert OrderLine.objects.filter(order=order).count() == 60
     assert order.delivery_date == EARLIEST_STANDARD
+
+
+def test_a_financeur_without_its_profile_cannot_order(org_b, charlie):
+    address = DeliveryAddressFactory(organization=org_b)
+    beneficiary = BeneficiaryFactory(organization=org_b)
+    cart = save_cart(org_b, charlie, [line(beneficiary)], delivery_to(address))
+    with pytest.raises(OrderRefused) as refused:
+        order_place(
+            organization=org_b, user=charlie, version=cart.version, terms=TermsOfSale.objects.get()
+        )
+    assert "profil de votre organisation est incomplet" in refused.value.messages[0]
+    assert not Order.objects.exists()
+
+
+def test_registration_ignores_credit_notes(order):
+    from cesu_orders.services.registration import _latest_invoice_numbers
+
+    with committed():
+        order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Erreur")
+    funder = order.organization.funder
+    assert _latest_invoice_numbers(funder) == ["FC-2026-000001"]
