@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts import views as account_views
+from directory.sitemaps import SITEMAPS
 
 admin.site.site_header = "Portail – administration"
 admin.site.site_title = "Portail"
@@ -13,5 +16,13 @@ urlpatterns = [
     path("sante/", account_views.health, name="health"),
     path("compte/", include("accounts.urls")),
     path("cesu/", include("cesu_orders.urls")),
+    path("annuaire/", include("directory.urls")),
+    path("domiciliataire/profil/", include("directory.provider_urls")),
+    path(
+        "sitemap.xml",
+        login_not_required(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]

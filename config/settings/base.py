@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "anymail",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "cesu_orders",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.tenancy",
+                "directory.context_processors.selection",
             ],
         },
     },

@@ -1,0 +1,97 @@
+import io
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from PIL import Image
+
+from common.uploads import validate_upload
+
+from .models import MIN_CONTRACT_MONTHS, Provider, ProviderCentre, Service
+from .selectors import ProviderFilters
+
+LOGO_MAX_SIZE = 2 * 1024 * 1024
+LOGO_BOX = (400, 400)
+
+
+class ProviderForm(forms.ModelForm):
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG ou JPEG, 2\u00a0Mo au plus\u00a0; il est réduit à 400 × 400 pixels.",
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "legal_name",
+            "trade_name",
+            "siren",
+            "approval_number",
+            "approval_date",
+            "description",
+            *Service.values,
+            "price_from",
+            "min_contract_months",
+        ]
+        widgets = {"approval_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "approval_number": "Obligatoire pour être référencé\u00a0: un domiciliataire ne peut "
+            "exercer sans agrément préfectoral.",
+            "min_contract_months": f"Au moins {MIN_CONTRACT_MONTHS} mois (Code de commerce).",
+            "siren": "9 chiffres, sans espace.",
+        }
+        error_messages = {
+            "min_contract_months": {
+                "min_value": f"La durée minimale est d’au moins {MIN_CONTRACT_MONTHS} mois."
+            }
+        }
+
+    def clean_siren(self):
+        return self.cleaned_data["siren"].replace(" ", "")
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            validate_upload(upload, kinds=("jpeg", "png"), max_size=LOGO_MAX_SIZE)
+        return upload
+
+    @staticmethod
+    def reencode_logo(upload) -> bytes:
+        """The logo decoded and saved again as PNG: nothing but pixels is kept."""
+        with Image.open(upload) as image:
+            image = image.convert("RGBA")
+            image.thumbnail(LOGO_BOX)
+            output = io.BytesIO()
+            image.save(output, format="PNG", optimize=True)
+        return output.getvalue()
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = ProviderCentre
+        fields = ["name", "address", "postcode", "city", "opening_hours"]
+        widgets = {"opening_hours": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "opening_hours": "Par exemple «\u00a0du lundi au vendredi, 9\u00a0h – 18\u00a0h\u00a0»."
+        }
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du refus (envoyé au domiciliataire)", widget=forms.Textarea, max_length=2000
+    )
+
+
+def parse_filters(query) -> ProviderFilters:
+    """The list filters from the query string; invalid values are ignored."""
+    services = [s for s in query.getlist("service") if s in Service.values]
+    max_price = None
+    raw = query.get("prix_max", "").replace(",", ".").strip()
+    if raw and len(raw) < 10:
+        try:
+            max_price = Decimal(raw)
+        except InvalidOperation:
+            max_price = None
+        if max_price is not None and (not max_price.is_finite() or max_price < 0):
+            max_price = None
+    return ProviderFilters(services=services, max_price=max_price)

@@ -1,0 +1,185 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from accounts.models import Organization, TenantModel, TenantQuerySet
+from common.uploads import UuidUploadTo, private_storage
+from common.validators import validate_siren
+
+# The minimum length of a domiciliation contract (Code de commerce, art. R. 123-168).
+MIN_CONTRACT_MONTHS = 3
+
+
+class Region(models.Model):
+    """A region since 1 January 2016 (INSEE code), loaded by a data migration."""
+
+    code = models.CharField("code INSEE", max_length=2, unique=True)
+    name = models.CharField("nom", max_length=100)
+    slug = models.SlugField("slug", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "région"
+        verbose_name_plural = "régions"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A département (01…19, 2A, 2B, 21…95, 971…976) and its region."""
+
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
+    )
+    # Sorts 2A and 2B between 19 and 21, as the official list does.
+    sort_key = models.CharField(max_length=4, editable=False, db_index=True)
+    search_name = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        verbose_name = "département"
+        verbose_name_plural = "départements"
+        ordering = ["sort_key"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Service(models.TextChoices):
+    """What a domiciliataire offers; each is a boolean column of Provider (filterable)."""
+
+    MAIL_SCAN = "mail_scan", "Boîte postale virtuelle / scan du courrier"
+    FORWARDING = "forwarding", "Réexpédition du courrier"
+    PHONE = "phone", "Permanence téléphonique"
+    MEETING_ROOM = "meeting_room", "Salle de réunion"
+    OFFICE = "office", "Bureau à l’heure"
+    COMPANY_CREATION = "company_creation", "Création d’entreprise"
+
+
+class ProviderQuerySet(TenantQuerySet):
+    def listed(self):
+        return self.filter(is_listed=True)
+
+
+class Provider(TenantModel):
+    """A domiciliataire's directory profile. Listed once staff approve it. The legal
+    fields shown to the public are the approved ones (`published_*`): a change to them
+    waits for a new approval while the profile stays listed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        PENDING = "pending", "En attente de validation"
+        APPROVED = "approved", "Validé"
+        REFUSED = "refused", "Refusé"
+
+    LEGAL_FIELDS = ("legal_name", "siren", "approval_number")
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="provider", verbose_name="organisation"
+    )
+    slug = models.SlugField("adresse de la fiche", max_length=120, unique=True)
+    legal_name = models.CharField("raison sociale", max_length=200)
+    trade_name = models.CharField("nom commercial", max_length=200, blank=True)
+    siren = models.CharField("SIREN", max_length=9, validators=[validate_siren])
+    approval_number = models.CharField("numéro d’agrément préfectoral", max_length=50)
+    approval_date = models.DateField("date de l’agrément")
+    description = models.TextField("présentation", blank=True)
+    logo = models.ImageField(
+        "logo", storage=private_storage, upload_to=UuidUploadTo("logos"), blank=True
+    )
+    mail_scan = models.BooleanField(Service.MAIL_SCAN.label, default=False)
+    forwarding = models.BooleanField(Service.FORWARDING.label, default=False)
+    phone = models.BooleanField(Service.PHONE.label, default=False)
+    meeting_room = models.BooleanField(Service.MEETING_ROOM.label, default=False)
+    office = models.BooleanField(Service.OFFICE.label, default=False)
+    company_creation = models.BooleanField(Service.COMPANY_CREATION.label, default=False)
+    price_from = models.DecimalField(
+        "à partir de (€ HT par mois)",
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    min_contract_months = models.PositiveSmallIntegerField(
+        "durée minimale du contrat (mois)",
+        default=MIN_CONTRACT_MONTHS,
+        validators=[MinValueValidator(MIN_CONTRACT_MONTHS)],
+    )
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    refusal_reason = models.TextField("motif du refus", blank=True)
+    is_listed = models.BooleanField("dans l’annuaire", default=False, db_index=True)
+    published_legal_name = models.CharField("raison sociale publiée", max_length=200, blank=True)
+    published_siren = models.CharField("SIREN publié", max_length=9, blank=True)
+    published_approval_number = models.CharField("agrément publié", max_length=50, blank=True)
+    # Accent- and case-free names, kept by the services, for the search.
+    search_name = models.CharField(max_length=420, editable=False, db_index=True)
+    submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
+    reviewed_at = models.DateTimeField("examiné le", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="examiné par",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "domiciliataire (fiche annuaire)"
+        verbose_name_plural = "domiciliataires (fiches annuaire)"
+        ordering = ["search_name"]
+        indexes = [models.Index(fields=["is_listed", "search_name"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.published_legal_name or self.legal_name
+
+    @property
+    def services(self) -> list[str]:
+        return [service.label for service in Service if getattr(self, service.value)]
+
+
+class CentreQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization | None):
+        """The centres of `organization`'s profile only (tenancy through the provider)."""
+        if organization is None:
+            return self.none()
+        return self.filter(provider__organization=organization)
+
+
+class ProviderCentre(models.Model):
+    """A domiciliation centre: the address a company is domiciled at."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="centres", verbose_name="domiciliataire"
+    )
+    name = models.CharField("nom du centre", max_length=150)
+    address = models.CharField("adresse", max_length=255)
+    postcode = models.CharField("code postal", max_length=5)
+    city = models.CharField("ville", max_length=100)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="centres", verbose_name="département"
+    )
+    opening_hours = models.TextField("horaires d’ouverture", blank=True)
+    search_city = models.CharField(max_length=100, editable=False, db_index=True)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "centre de domiciliation"
+        verbose_name_plural = "centres de domiciliation"
+        ordering = ["postcode", "name"]
+        indexes = [models.Index(fields=["department", "provider"])]
+
+    def __str__(self):
+        return f"{self.name} – {self.postcode} {self.city}"

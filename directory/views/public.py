@@ -1,0 +1,180 @@
+"""The public directory: no login, indexable pages, and the visitor's selection."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from ..forms import parse_filters
+from ..models import Department, Provider, Region, Service
+from ..selectors import clean_query, directory_search, listed_providers, region_index
+
+PER_PAGE = 20
+# The questionnaire of the domiciliation request (`domiciliation` app) starts here.
+QUESTIONNAIRE_PATH = "/domiciliation/demande/"
+SELECTION_KEY = "directory_selection"
+MAX_SELECTION = 10
+
+
+@login_not_required
+@require_GET
+def directory_home(request):
+    return render(request, "directory/home.html", {"regions": region_index()})
+
+
+def _list_page(request, *, template: str, departments, context: dict):
+    filters = parse_filters(request.GET)
+    providers = listed_providers(departments=departments, filters=filters)
+    page = Paginator(providers, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "page": page,
+            "filters": filters,
+            "services": Service.choices,
+            "selected_services": filters.services,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    departments = list(region.departments.order_by("sort_key"))
+    return _list_page(
+        request,
+        template="directory/region.html",
+        departments=departments,
+        context={"region": region, "departments": departments},
+    )
+
+
+@login_not_required
+@require_GET
+def department_detail(request, code):
+    department = get_object_or_404(Department.objects.select_related("region"), code=code.upper())
+    return _list_page(
+        request,
+        template="directory/department.html",
+        departments=[department],
+        context={"department": department, "region": department.region},
+    )
+
+
+@login_not_required
+@require_GET
+def search(request):
+    query = request.GET.get("q", "")
+    key = clean_query(query)
+    results = directory_search(key) if key else None
+    return render(
+        request,
+        "directory/search.html",
+        {"query": query[:100], "results": results, "searchable": key is not None},
+    )
+
+
+def _visible_provider(request, slug) -> Provider:
+    """A listed profile, or an unlisted one for its own provider and for staff."""
+    provider = get_object_or_404(Provider, slug=slug)
+    own = request.user.is_authenticated and request.organization == provider.organization
+    if not provider.is_listed and not (own or request.user.is_staff):
+        raise Http404
+    return provider
+
+
+@login_not_required
+@require_GET
+def provider_detail(request, slug):
+    provider = _visible_provider(request, slug)
+    centres = list(provider.centres.select_related("department__region").order_by("postcode"))
+    return render(
+        request,
+        "directory/provider.html",
+        {
+            "provider": provider,
+            "centres": centres,
+            "questionnaire_path": QUESTIONNAIRE_PATH,
+            "in_selection": provider.slug in _selection_slugs(request),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=3600)
+def provider_logo(request, slug):
+    provider = _visible_provider(request, slug)
+    if not provider.logo:
+        raise Http404
+    with provider.logo.open("rb") as logo:
+        response = HttpResponse(logo.read(), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# « Ma sélection »: kept in the session, names included, so the header needs no query.
+
+
+def _selection(request) -> list[dict]:
+    return list(request.session.get(SELECTION_KEY, []))
+
+
+def _selection_slugs(request) -> set[str]:
+    return {entry["slug"] for entry in _selection(request)}
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_not_required
+@require_POST
+def selection_add(request, slug):
+    provider = get_object_or_404(Provider.objects.listed(), slug=slug)
+    selection = _selection(request)
+    if provider.slug in {entry["slug"] for entry in selection}:
+        messages.info(request, f"{provider} est déjà dans votre sélection.")
+    elif len(selection) >= MAX_SELECTION:
+        messages.warning(
+            request, f"Votre sélection compte déjà {MAX_SELECTION} domiciliataires, le maximum."
+        )
+    else:
+        selection.append({"slug": provider.slug, "name": provider.display_name})
+        request.session[SELECTION_KEY] = selection
+        messages.success(request, f"{provider} a été ajouté à votre sélection.")
+    return _back(request, reverse("directory:provider", args=[provider.slug]))
+
+
+@login_not_required
+@require_POST
+def selection_remove(request, slug):
+    request.session[SELECTION_KEY] = [e for e in _selection(request) if e["slug"] != slug]
+    messages.success(request, "Le domiciliataire a été retiré de votre sélection.")
+    return _back(request, reverse("directory:selection"))
+
+
+@login_not_required
+@require_GET
+def selection(request):
+    slugs = [entry["slug"] for entry in _selection(request)]
+    providers = {p.slug: p for p in Provider.objects.listed().filter(slug__in=slugs)}
+    return render(
+        request,
+        "directory/selection.html",
+        {
+            "providers": [providers[slug] for slug in slugs if slug in providers],
+            "questionnaire_path": QUESTIONNAIRE_PATH,
+        },
+    )
