@@ -7,7 +7,8 @@ from decimal import Decimal
 from accounts.demo import PROVIDER2_NAME, PROVIDER_NAME
 from accounts.models import Organization, User
 
-from .models import Provider, ProviderCentre
+from .models import Department, Provider, ProviderCentre, Region
+from .reference import load_reference_data
 from .services import centre_save, provider_approve, provider_save, provider_submit
 
 # organization, legal name, trade name, SIREN, approval, price, services, centres
@@ -35,6 +36,7 @@ PROVIDERS = [
 
 
 def seed(log) -> None:
+    load_reference_data(Region, Department)  # Idempotent; a flushed test database lacks it.
     staff = User.objects.get(username="staff@demo.example")
     for org_name, legal, trade, siren, approval, price, services, centres in PROVIDERS:
         organization, _ = Organization.objects.get_or_create(

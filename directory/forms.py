@@ -14,6 +14,8 @@ LOGO_BOX = (400, 400)
 
 
 class ProviderForm(forms.ModelForm):
+    # Longer than the model's 9 digits: « 552 100 554 » is typed with spaces.
+    siren = forms.CharField(label="SIREN", max_length=11, help_text="9 chiffres.")
     logo_upload = forms.FileField(
         label="Logo",
         required=False,
@@ -38,7 +40,6 @@ class ProviderForm(forms.ModelForm):
             "approval_number": "Obligatoire pour être référencé\u00a0: un domiciliataire ne peut "
             "exercer sans agrément préfectoral.",
             "min_contract_months": f"Au moins {MIN_CONTRACT_MONTHS} mois (Code de commerce).",
-            "siren": "9 chiffres, sans espace.",
         }
         error_messages = {
             "min_contract_months": {

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
-from common.text import search_key
+from common.text import fold, search_key
 
 from .models import Department, Provider, ProviderCentre, Region, Service
 
@@ -31,10 +31,8 @@ def region_index() -> list[dict]:
     for department in Department.objects.order_by("sort_key"):
         department.provider_count = counts.get(department.pk, 0)
         departments.setdefault(department.region_id, []).append(department)
-    return [
-        {"region": region, "departments": departments.get(region.pk, [])}
-        for region in Region.objects.order_by("name")
-    ]
+    regions = sorted(Region.objects.all(), key=lambda region: fold(region.name))
+    return [{"region": region, "departments": departments.get(region.pk, [])} for region in regions]
 
 
 @dataclass(frozen=True)

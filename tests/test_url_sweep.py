@@ -48,6 +48,16 @@ PUBLIC = {
     "account_reauthenticate",
     "cesu_orders:registration",
     "cesu_orders:registration_done",
+    "directory:home",
+    "directory:search",
+    "directory:selection",
+    "directory:selection_add",
+    "directory:selection_remove",
+    "directory:region",
+    "directory:department",
+    "directory:provider",
+    "directory:provider_logo",
+    "sitemap",
 }
 
 
@@ -120,6 +130,21 @@ TENANT_ROUTES = {
     "cesu_orders:invoice_download": ("get", _invoice_of_a),
 }
 
+
+def _centre_of(organization):
+    from tests.directory.factories import make_provider
+
+    provider = make_provider(organization=organization, name="Centre Sweep")
+    return {"public_id": provider.centres.get().public_id}
+
+
+# The domiciliataire's routes with an object id: its admin may, another provider's admin
+# gets a 404.
+PROVIDER_TENANT_ROUTES = {
+    "directory_provider:centre_update": "get",
+    "directory_provider:centre_delete": "post",
+}
+
 # Private routes with an object id that every member of the right kind shares (not
 # tenant-owned): anonymous users must still log in first.
 SHARED_ROUTES = {
@@ -154,6 +179,7 @@ def test_every_route_is_declared():
         and _has_arguments(pattern)
         and name not in TENANT_ROUTES
         and name not in SHARED_ROUTES
+        and name not in PROVIDER_TENANT_ROUTES
     ]
     assert undeclared == [], "Declare these routes in PUBLIC, TENANT_ROUTES or SHARED_ROUTES"
 
@@ -191,8 +217,32 @@ def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
     assert getattr(client, method)(url).status_code in {200, 302}
 
 
+@pytest.mark.parametrize("name", sorted(PROVIDER_TENANT_ROUTES))
+def test_another_provider_gets_a_404(client, db, name):
+    from tests.directory.factories import ProviderOrganizationFactory
+
+    own, other = ProviderOrganizationFactory(), ProviderOrganizationFactory()
+    url = reverse(name, kwargs=_centre_of(own))
+    method = PROVIDER_TENANT_ROUTES[name]
+    assert getattr(client, method)(url).status_code == 302  # anonymous: login first
+    client.force_login(MembershipFactory(organization=other, role=Membership.Role.ADMIN).user)
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    client.force_login(MembershipFactory(organization=own, role=Membership.Role.ADMIN).user)
+    assert getattr(client, method)(url).status_code in {200, 302}
+
+
+PROVIDER_PAGES = "directory_provider:"
+
+
 @pytest.mark.parametrize(
-    "name", sorted(n for n, p in _routes().items() if n not in PUBLIC and not _has_arguments(p))
+    "name",
+    sorted(
+        n
+        for n, p in _routes().items()
+        if n not in PUBLIC and not _has_arguments(p) and not n.startswith(PROVIDER_PAGES)
+    ),
 )
 def test_private_pages_render_for_a_member_without_unknown_variables(client, alice, name):
     # One object of each kind, so that list pages render their rows too.
@@ -212,3 +262,24 @@ def test_private_pages_render_for_a_member_without_unknown_variables(client, ali
     response = client.get(reverse(name))
     assert response.status_code in {200, 302, 405}
     assert "«INVALID".encode() not in response.content
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n in _routes() if n in PUBLIC or n.startswith(PROVIDER_PAGES)),
+)
+def test_directory_and_provider_pages_render_without_unknown_variables(client, db, name):
+    from tests.directory.factories import ProviderOrganizationFactory, make_provider
+
+    organization = ProviderOrganizationFactory()
+    provider = make_provider(organization=organization, name="Rendu")
+    client.force_login(
+        MembershipFactory(organization=organization, role=Membership.Role.ADMIN).user
+    )
+    pattern = _routes()[name]
+    if _has_arguments(pattern):
+        return  # Public pages with arguments are covered by tests/directory.
+    response = client.get(reverse(name))
+    assert response.status_code in {200, 302, 405}
+    assert "«INVALID".encode() not in response.content
+    assert provider.pk

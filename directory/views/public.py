@@ -24,7 +24,7 @@ MAX_SELECTION = 10
 @login_not_required
 @require_GET
 def directory_home(request):
-    return render(request, "directory/home.html", {"regions": region_index()})
+    return render(request, "directory/home.html", {"regions": region_index(), "query": ""})
 
 
 def _list_page(request, *, template: str, departments, context: dict):
