@@ -48,6 +48,7 @@ from cesu_orders.models import (  # noqa: E402
     UsageCategory,
 )
 from cesu_orders.services.beneficiaries import beneficiary_sort_name  # noqa: E402
+from directory.models import Department, Provider, ProviderCentre  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
@@ -270,6 +271,62 @@ def order_rows(runs: int) -> list:
     return rows
 
 
+def large_directory(providers: int = 10_000, centres: int = 15_000) -> None:
+    """`providers` listed providers with `centres` centres over every département, a fifth
+    of them in Paris (the busy page), written in bulk."""
+    if Provider.objects.count() >= providers:
+        return
+    departments = list(Department.objects.order_by("sort_key"))
+    paris = next(d for d in departments if d.code == "75")
+    organizations = Organization.objects.bulk_create(
+        Organization(name=f"Bench domiciliataire {i:05d}", kind="domiciliataire")
+        for i in range(providers)
+    )
+    rows = Provider.objects.bulk_create(
+        Provider(
+            organization=organization,
+            slug=f"bench-{i:05d}",
+            legal_name=f"Bench Domiciliation {i:05d} SAS",
+            siren="552100554",
+            approval_number=f"DOM-{i:05d}",
+            approval_date=timezone.localdate(),
+            price_from=Decimal(15 + i % 40),
+            mail_scan=i % 2 == 0,
+            phone=i % 3 == 0,
+            status="approved",
+            is_listed=True,
+            published_legal_name=f"Bench Domiciliation {i:05d} SAS",
+            search_name=f"bench domiciliation {i:05d} sas",
+        )
+        for i, organization in enumerate(organizations)
+    )
+    ProviderCentre.objects.bulk_create(
+        ProviderCentre(
+            provider=rows[i % providers],
+            name=f"Centre {i}",
+            address=f"{i} rue du Bench",
+            postcode="75002",
+            city=f"Ville {i % 500}",
+            search_city=f"ville {i % 500}",
+            department=paris if i % 5 == 0 else departments[i % len(departments)],
+        )
+        for i in range(centres)
+    )
+
+
+def directory_rows(runs: int) -> list:
+    large_directory()
+    client = Client()
+    pages = [
+        ("directory home, 10,000 providers", "/annuaire/"),
+        ("busy département (75)", "/annuaire/departement/75/"),
+        ("busy département, page 50", "/annuaire/departement/75/?page=50"),
+        ("directory search", "/annuaire/recherche/?q=ville+42"),
+        ("region (Île-de-France)", "/annuaire/ile-de-france/"),
+    ]
+    return [(label, path, timed(lambda p=path: client.get(p), runs)) for label, path in pages]
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     with contextlib.redirect_stdout(io.StringIO()):  # The console backend's e-mails.
@@ -281,6 +338,7 @@ def main() -> None:
             client.force_login(User.objects.get(username=login))
         rows.append((label, path, measure(client, path)))
     rows += order_rows(max(5, REPEAT // 5))
+    rows += directory_rows(REPEAT)
     floor = rows[0][2]["median"]
     lines = [
         "# Benchmarks",
