@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -34,7 +34,7 @@ def get_for_organization_or_404(
     """Another tenant's object, like a missing one, is a 404: nothing leaks."""
     try:
         return queryset.for_organization(organization).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 

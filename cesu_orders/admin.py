@@ -426,7 +426,7 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/cesu_orders/order/step.html", context)
 
-    @admin.action(description="Marquer livrées")
+    @admin.action(description="Marquer livrées", permissions=["change"])
     def mark_delivered(self, request, queryset):
         for order in queryset:
             try:

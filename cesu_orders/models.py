@@ -427,7 +427,7 @@ class ExemptionCeiling(models.Model):
         ordering = ["-year"]
 
     def __str__(self):
-        return f"{self.year} : {self.amount} €"
+        return f"{self.year}\u00a0: {self.amount}\u00a0€"
 
 
 class TermsOfSale(models.Model):

@@ -156,17 +156,23 @@ def order_export_rows(orders):
         yield [
             order.client_reference,
             order.number,
-            line.beneficiary_name,
-            line.employee_number,
-            line.usage_category_label,
+            _cell(line.beneficiary_name),
+            _cell(line.employee_number),
+            _cell(line.usage_category_label),
             line.get_voucher_format_display(),
             line.booklets,
             line.vouchers_per_booklet,
             _decimal_comma(line.face_value),
             _decimal_comma(line.face_total),
-            _line_address(order, line),
+            _cell(_line_address(order, line)),
             f"{order.planned_delivery_date or order.delivery_date:%d/%m/%Y}",
         ]
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: a leading = + - @ (or tab, CR) is
+    neutralised with an apostrophe (CSV formula injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _decimal_comma(amount: Decimal) -> str:
@@ -175,7 +181,7 @@ def _decimal_comma(amount: Decimal) -> str:
 
 def _line_address(order: Order, line: OrderLine) -> str:
     if line.is_electronic:
-        return f"e-CESU : {line.beneficiary_email}"
+        return f"e-CESU\u00a0: {line.beneficiary_email}"
     if order.delivery_target == "homes":
         parts = [line.beneficiary_name, line.beneficiary_address]
         town = f"{line.beneficiary_postcode} {line.beneficiary_city}"

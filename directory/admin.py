@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -58,6 +59,8 @@ class ProviderAdmin(admin.ModelAdmin):
         "published_legal_name",
         "published_siren",
         "published_approval_number",
+        "published_trade_name",
+        "published_approval_date",
         "submitted_at",
         "reviewed_at",
         "reviewed_by",
@@ -70,7 +73,7 @@ class ProviderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Valider les fiches sélectionnées")
+    @admin.action(description="Valider les fiches sélectionnées", permissions=["change"])
     def approve(self, request, queryset):
         for provider in queryset:
             try:
@@ -78,7 +81,7 @@ class ProviderAdmin(admin.ModelAdmin):
             except ReviewError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"Fiche « {provider} » validée.")
+                self.message_user(request, f"Fiche «\u00a0{provider}\u00a0» validée.")
 
     def get_urls(self):
         refuse = self.admin_site.admin_view(self.refuse_view)
@@ -89,6 +92,8 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def refuse_view(self, request, pk):
         provider = get_object_or_404(Provider, pk=pk)
+        if not self.has_change_permission(request, provider):
+            raise PermissionDenied
         change_url = reverse("admin:directory_provider_change", args=[pk])
         form = RefusalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -99,11 +104,11 @@ class ProviderAdmin(admin.ModelAdmin):
             except ReviewError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"Fiche « {provider} » refusée.")
+                self.message_user(request, f"Fiche «\u00a0{provider}\u00a0» refusée.")
             return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Refuser la fiche « {provider} »",
+            "title": f"Refuser la fiche «\u00a0{provider}\u00a0»",
             "form": form,
             "change_url": change_url,
             "opts": self.model._meta,

@@ -3,14 +3,19 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from PIL import Image
+from PIL.Image import DecompressionBombError
 
 from common.uploads import validate_upload
 
 from .models import MIN_CONTRACT_MONTHS, Provider, ProviderCentre, Service
 from .selectors import ProviderFilters
 
+# The largest price Provider.price_from holds (7 digits, 2 decimals).
+MAX_PRICE = Decimal("99999.99")
 LOGO_MAX_SIZE = 2 * 1024 * 1024
 LOGO_BOX = (400, 400)
+LOGO_MAX_PIXELS = 25_000_000
+TOO_MANY_PIXELS = "Cette image est trop grande (25 millions de pixels au plus)."
 
 
 class ProviderForm(forms.ModelForm):
@@ -51,19 +56,21 @@ class ProviderForm(forms.ModelForm):
         return self.cleaned_data["siren"].replace(" ", "")
 
     def clean_logo_upload(self):
+        """The logo checked from its content, then decoded and saved again as a small PNG:
+        nothing but pixels is kept. The PNG bytes replace the upload."""
         upload = self.cleaned_data.get("logo_upload")
-        if upload:
-            validate_upload(upload, kinds=("jpeg", "png"), max_size=LOGO_MAX_SIZE)
-        return upload
-
-    @staticmethod
-    def reencode_logo(upload) -> bytes:
-        """The logo decoded and saved again as PNG: nothing but pixels is kept."""
-        with Image.open(upload) as image:
-            image = image.convert("RGBA")
-            image.thumbnail(LOGO_BOX)
-            output = io.BytesIO()
-            image.save(output, format="PNG", optimize=True)
+        if not upload:
+            return None
+        validate_upload(upload, kinds=("jpeg", "png"), max_size=LOGO_MAX_SIZE)
+        try:
+            with Image.open(upload) as image:
+                if image.width * image.height > LOGO_MAX_PIXELS:
+                    raise forms.ValidationError(TOO_MANY_PIXELS)
+                image.thumbnail(LOGO_BOX)  # Before convert(): never decode a huge bitmap.
+                output = io.BytesIO()
+                image.convert("RGBA").save(output, format="PNG", optimize=True)
+        except (OSError, DecompressionBombError, ValueError) as error:
+            raise forms.ValidationError("Ce fichier est illisible ou endommagé.") from error
         return output.getvalue()
 
 
@@ -93,6 +100,6 @@ def parse_filters(query) -> ProviderFilters:
             max_price = Decimal(raw)
         except InvalidOperation:
             max_price = None
-        if max_price is not None and (not max_price.is_finite() or max_price < 0):
+        if max_price is not None and not (max_price.is_finite() and 0 <= max_price <= MAX_PRICE):
             max_price = None
     return ProviderFilters(services=services, max_price=max_price)

@@ -76,7 +76,9 @@ class Provider(TenantModel):
         APPROVED = "approved", "Validé"
         REFUSED = "refused", "Refusé"
 
-    LEGAL_FIELDS = ("legal_name", "siren", "approval_number")
+    # What identifies the provider publicly: a change waits for staff while the public
+    # page keeps the approved value (`published_<field>`).
+    LEGAL_FIELDS = ("legal_name", "trade_name", "siren", "approval_number", "approval_date")
 
     organization = models.OneToOneField(
         Organization, on_delete=models.PROTECT, related_name="provider", verbose_name="organisation"
@@ -112,6 +114,8 @@ class Provider(TenantModel):
     refusal_reason = models.TextField("motif du refus", blank=True)
     is_listed = models.BooleanField("dans l’annuaire", default=False, db_index=True)
     published_legal_name = models.CharField("raison sociale publiée", max_length=200, blank=True)
+    published_trade_name = models.CharField("nom commercial publié", max_length=200, blank=True)
+    published_approval_date = models.DateField("date d’agrément publiée", null=True, blank=True)
     published_siren = models.CharField("SIREN publié", max_length=9, blank=True)
     published_approval_number = models.CharField("agrément publié", max_length=50, blank=True)
     # Accent- and case-free names, kept by the services, for the search.
@@ -139,9 +143,29 @@ class Provider(TenantModel):
     def __str__(self):
         return self.display_name
 
+    def public(self, field: str):
+        """The value the public sees: the approved one once listed."""
+        return getattr(self, f"published_{field}") if self.is_listed else getattr(self, field)
+
     @property
     def display_name(self) -> str:
-        return self.trade_name or self.published_legal_name or self.legal_name
+        return self.public("trade_name") or self.public("legal_name")
+
+    @property
+    def public_legal_name(self) -> str:
+        return self.public("legal_name")
+
+    @property
+    def public_siren(self) -> str:
+        return self.public("siren")
+
+    @property
+    def public_approval_number(self) -> str:
+        return self.public("approval_number")
+
+    @property
+    def public_approval_date(self):
+        return self.public("approval_date")
 
     @property
     def services(self) -> list[str]:

@@ -49,7 +49,7 @@ def department_code_for_postcode(postcode: str) -> str | None:
     """The département of a French postcode, or None when it is not one: « 75008 » → 75,
     « 20000 » → 2A, « 20600 » → 2B, « 97411 » → 974."""
     postcode = (postcode or "").strip()
-    if len(postcode) != 5 or not postcode.isdigit():
+    if len(postcode) != 5 or not (postcode.isascii() and postcode.isdigit()):
         return None
     if postcode.startswith("97"):
         code = postcode[:3]

@@ -21,7 +21,7 @@ class ReviewError(Exception):
 
 
 def provider_search_name(provider: Provider) -> str:
-    names = {provider.trade_name, provider.published_legal_name or provider.legal_name}
+    names = {provider.public("trade_name"), provider.public("legal_name")}
     return " ".join(search_key(name) for name in sorted(filter(None, names)))
 
 
@@ -84,7 +84,7 @@ def provider_approve(*, provider: Provider, reviewer: User) -> Provider:
     """Lists the profile with its current legal fields, and tells the provider."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if provider.status != Provider.Status.PENDING:
-        raise ReviewError(f"La fiche « {provider} » n’attend pas de validation.")
+        raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     provider.status = Provider.Status.APPROVED
     provider.is_listed = True
     provider.refusal_reason = ""
@@ -103,7 +103,7 @@ def provider_refuse(*, provider: Provider, reviewer: User, reason: str) -> Provi
     An already listed profile stays listed with its approved legal fields."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if provider.status != Provider.Status.PENDING:
-        raise ReviewError(f"La fiche « {provider} » n’attend pas de validation.")
+        raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     if not reason.strip():
         raise ReviewError("Indiquez le motif du refus.")
     provider.status = Provider.Status.REFUSED

@@ -6,6 +6,8 @@ from datetime import date
 
 from django import forms
 
+from common.text import parse_count
+
 from ..models import Beneficiary, DeliveryAddress, DeliveryTarget
 from ..selectors import Catalogue
 from ..services.cart import DeliveryChoice, DraftLine, default_line, parse_line
@@ -80,8 +82,8 @@ def parse_table(
 
 
 def _parse_version(text: str | None) -> int:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else -1
+    version = parse_count(text)
+    return -1 if version is None else version
 
 
 def _parse_delivery(data, addresses: dict[int, DeliveryAddress]):
@@ -92,7 +94,7 @@ def _parse_delivery(data, addresses: dict[int, DeliveryAddress]):
         delivery.target = DeliveryTarget.HOMES
     elif target.startswith("address-"):
         pk = target.removeprefix("address-")
-        address = addresses.get(int(pk)) if pk.isdigit() and len(pk) < 10 else None
+        address = addresses.get(parse_count(pk))
         if address is None:
             errors["delivery"] = "Choisissez une des adresses de livraison proposées."
         else:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from common.text import parse_count
 
 from ..delivery_calendar import TransportMode, check_delivery_date
 from ..models import (
@@ -198,8 +199,7 @@ def check_line(line: DraftLine, catalogue: Catalogue) -> None:
 
 
 def _parse_int(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 6 else None
+    return parse_count(text, max_digits=6)
 
 
 def _parse_decimal(text: str | None) -> Decimal | None:
@@ -254,7 +254,9 @@ def check_delivery(
     errors = {}
     paper = [line for line in lines if line.is_ordered and not line.electronic]
     if paper:
-        if not delivery.target:
+        if not delivery.target or (
+            delivery.target == DeliveryTarget.ADDRESS and delivery.address is None
+        ):
             errors["delivery"] = "Choisissez où livrer les carnets papier."
         elif delivery.target == DeliveryTarget.HOMES:
             missing = [str(line.beneficiary) for line in paper if not _has_home(line.beneficiary)]

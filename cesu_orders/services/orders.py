@@ -186,7 +186,7 @@ def _order_create(
     address = _delivery_address(funder, delivery) if has_paper else {}
     order = Order.objects.create(
         organization=organization,
-        number=f"CMD-{now.year}-{get_next_value(f'cesu-order-{now.year}'):06d}",
+        number=_order_number(timezone.localdate(now).year),
         created_by=user,
         created_at=now,
         client_reference=funder.client_reference,
@@ -237,6 +237,11 @@ def _order_create(
         for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
     )
     return order
+
+
+def _order_number(year: int) -> str:
+    """« CMD-2026-000042 »: the year in Paris time, like the invoice's."""
+    return f"CMD-{year}-{get_next_value(f'cesu-order-{year}'):06d}"
 
 
 def _delivery_address(funder: Funder, delivery: DeliveryChoice) -> dict:

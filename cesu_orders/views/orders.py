@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.tenancy import get_for_organization_or_404
 from common.files import file_response
 from common.formats import french_datetime
-from common.text import fold
+from common.text import fold, parse_count
 from notifications.pdf import render_pdf
 
 from ..access import funder_manager_required
@@ -234,14 +234,15 @@ def _edit_lines(request, lines: list[DraftLine]) -> list[DraftLine]:
     """The « + » (another line for the same bénéficiaire, right below) and the removal of a
     line, without JavaScript. An index out of range changes nothing."""
     lines = list(lines)
-    add, remove = request.POST.get("add_line", ""), request.POST.get("remove_line", "")
-    if add.isdigit() and int(add) < len(lines):
-        index = int(add)
+    add = parse_count(request.POST.get("add_line"))
+    remove = parse_count(request.POST.get("remove_line"))
+    if add is not None and add < len(lines):
+        index = add
         while index + 1 < len(lines) and lines[index + 1].beneficiary == lines[index].beneficiary:
             index += 1
-        lines.insert(index + 1, copy_line(lines[int(add)]))
-    elif remove.isdigit() and int(remove) < len(lines):
-        index = int(remove)
+        lines.insert(index + 1, copy_line(lines[add]))
+    elif remove is not None and remove < len(lines):
+        index = remove
         beneficiary = lines[index].beneficiary
         if sum(line.beneficiary == beneficiary for line in lines) > 1:
             del lines[index]
@@ -335,8 +336,8 @@ def order_calendar(request):
     addresses = _addresses(request.organization)
     target = request.GET.get("delivery", "")
     address = None
-    if target.startswith("address-") and target[8:].isdigit():
-        address = addresses.get(int(target[8:]))
+    if target.startswith("address-"):
+        address = addresses.get(parse_count(target.removeprefix("address-")))
     has_paper = request.GET.get("has_paper") != "0"
     postcode = address.postcode if address else request.GET.get("homes_postcode", "")[:5]
     delivery = DeliveryChoice(

@@ -29,9 +29,9 @@ def profile(request):
     form = ProviderForm(request.POST or None, request.FILES or None, instance=provider)
     if request.method == "POST" and form.is_valid():
         provider = form.save(commit=False)
-        upload = form.cleaned_data.get("logo_upload")
-        if upload:
-            provider.logo.save("logo.png", ContentFile(form.reencode_logo(upload)), save=False)
+        logo = form.cleaned_data.get("logo_upload")
+        if logo:
+            provider.logo.save("logo.png", ContentFile(logo), save=False)
         provider_save(provider=provider, changed=form.changed_data)
         messages.success(request, "Votre fiche est enregistrée.")
         return redirect("directory_provider:profile")
@@ -99,5 +99,5 @@ def centre_update(request, public_id):
 def centre_delete(request, public_id):
     centre = _own_centre(request, public_id)
     centre.delete()
-    messages.success(request, f"Le centre « {centre.name} » est supprimé.")
+    messages.success(request, f"Le centre «\u00a0{centre.name}\u00a0» est supprimé.")
     return redirect("directory_provider:profile")

@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms import parse_filters
@@ -110,7 +110,6 @@ def provider_detail(request, slug):
 
 @login_not_required
 @require_GET
-@cache_control(public=True, max_age=3600)
 def provider_logo(request, slug):
     provider = _visible_provider(request, slug)
     if not provider.logo:
@@ -118,6 +117,11 @@ def provider_logo(request, slug):
     with provider.logo.open("rb") as logo:
         response = HttpResponse(logo.read(), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
+    # Only a listed profile's logo may sit in shared caches; a preview stays private.
+    if provider.is_listed:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 

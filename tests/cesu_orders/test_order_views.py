@@ -491,3 +491,28 @@ def test_calendar_fragment_follows_the_transport_mode(client, alice, address, pe
     assert 'value="2026-11-27"' not in standard.content.decode()
     assert 'value="2026-11-27"' in express.content.decode()
     assert date(2026, 11, 27) < EARLIEST_STANDARD
+
+
+def test_forged_indexes_and_ids_never_fail(client, alice, address, people):
+    client.force_login(alice)
+    assert client.get(TABLE + "?depuis=abc").status_code == 404
+    for forged in ["²", "1" * 5000, "-1", "٣"]:
+        data = table_post(people, address, add_line=forged, cart_version=forged)
+        data.pop("action")
+        assert client.post(TABLE, data).status_code == 200
+        data = table_post(people, address, lines={people[1]: [{"booklets": forged}]})
+        assert client.post(TABLE, data).status_code == 400
+    url = reverse("cesu_orders:order_calendar")
+    assert client.get(url, {"delivery": "address-²", "delivery_date": "²"}).status_code == 200
+
+
+def test_a_deleted_delivery_address_blocks_the_order_with_a_message(client, alice, saved, address):
+    address.delete()
+    client.force_login(alice)
+    page = client.get(RECAP).content.decode()
+    assert "Choisissez où livrer les carnets papier." in page
+    response = client.post(
+        RECAP, {"cart_version": saved.version, "terms_version": "2026-01", "accept_terms": "on"}
+    )
+    assert response.status_code in {302, 400}
+    assert not Order.objects.exists()

@@ -165,7 +165,7 @@ def test_the_prise_en_charge_email_goes_to_the_manager_and_the_primary_manager(
     message = received[0]
     assert message.subject == f"Confirmation de prise en charge de votre commande {order.number}"
     assert "lundi 30 novembre 2026" in message.body
-    assert "Total à payer : 166,62\u00a0€" in message.body  # 150 + (4.90 + 0.45 + 8.50) × 1.2
+    assert "Total à payer\u00a0: 166,62\u00a0€" in message.body  # 150 + (4.90 + 0.45 + 8.50) × 1.2
     assert f"/cesu/commandes/{order.public_id}/" in message.body
 
 
@@ -264,7 +264,7 @@ def test_the_fabrication_email_carries_the_delivery_date(order, alice):
         f"Confirmation de fabrication de votre commande {order.number}\u00a0: livraison le "
         "1 décembre 2026"
     )
-    assert "Date de livraison : mardi 1 décembre 2026" in message.body
+    assert "Date de livraison\u00a0: mardi 1 décembre 2026" in message.body
 
 
 def test_the_shipping_email_carries_the_tracking_number(order):
@@ -358,8 +358,8 @@ def test_page_email_pdf_and_csv_agree_to_the_cent(client, alice, order):
     rows = list(order_export_rows(Order.objects.filter(pk=order.pk)))
     assert "600,00\u00a0€" in page
     assert "618,12\u00a0€" in page
-    assert "Total valeur faciale : 600,00\u00a0€" in email
-    assert "Total à payer : 618,12\u00a0€" in email
+    assert "Total valeur faciale\u00a0: 600,00\u00a0€" in email
+    assert "Total à payer\u00a0: 618,12\u00a0€" in email
     assert "Total valeur faciale 600,00 €" in pdf
     assert "Total à payer 618,12 €" in pdf
     csv_total = sum(Decimal(row[9].replace(",", ".")) for row in rows[1:])
@@ -391,7 +391,7 @@ def test_the_csv_export_has_one_row_per_line(order, client, admin_user):
         "30/11/2026",
     ]
     assert rows[3][5] == "e-CESU"
-    assert rows[3][10] == "e-CESU : bernard@example.com"
+    assert rows[3][10] == "e-CESU\u00a0: bernard@example.com"
 
 
 def test_staff_step_pages_move_the_order(order, client, admin_user):
@@ -446,3 +446,12 @@ def test_registration_ignores_credit_notes(order):
         order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Erreur")
     funder = order.organization.funder
     assert _latest_invoice_numbers(funder) == ["FC-2026-000001"]
+
+
+def test_the_csv_export_neutralises_formulas(org_a, alice, address):
+    evil = BeneficiaryFactory(
+        organization=org_a, last_name='=HYPERLINK("http://x")', first_name="A"
+    )
+    order = place(org_a, alice, [line(evil)], delivery_to(address))
+    rows = list(order_export_rows(Order.objects.filter(pk=order.pk)))
+    assert rows[1][2] == '\'=HYPERLINK("http://x") A'

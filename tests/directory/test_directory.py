@@ -124,9 +124,12 @@ def test_an_unlisted_profile_is_seen_only_by_its_provider_and_staff(client):
 def test_the_profile_shows_the_approved_legal_values_until_reapproved(client):
     provider = make_provider(name="Alpha Domiciliation")
     provider.legal_name = "Nouvelle Raison SAS"
+    provider.trade_name = "Imposteur"
     provider.approval_number = "DOM-75-2026-999"
     provider.description = "Nouvelle présentation"
-    provider_save(provider=provider, changed=["legal_name", "approval_number", "description"])
+    provider_save(
+        provider=provider, changed=["legal_name", "trade_name", "approval_number", "description"]
+    )
     provider.refresh_from_db()
     assert provider.status == Provider.Status.PENDING
     assert provider.is_listed
@@ -134,6 +137,8 @@ def test_the_profile_shows_the_approved_legal_values_until_reapproved(client):
     assert "Alpha Domiciliation SAS" in page
     assert "DOM-75-2020-001" in page
     assert "Nouvelle Raison" not in page
+    assert "Imposteur" not in page
+    assert not directory_search("imposteur")
     assert "Nouvelle présentation" in page  # Other fields change at once.
     provider_approve(provider=provider, reviewer=UserFactory(is_staff=True))
     page = client.get(reverse("directory:provider", args=[provider.slug])).content.decode()
@@ -157,7 +162,7 @@ def test_approval_and_refusal_email_the_providers_admins():
         provider_refuse(provider=provider, reviewer=staff, reason="Agrément expiré")
     (message,) = mail.outbox
     assert message.to == [admin.email]
-    assert message.subject == "Votre fiche « Beta » n’a pas été validée"
+    assert message.subject == "Votre fiche «\u00a0Beta\u00a0» n’a pas été validée"
     assert "Agrément expiré" in message.body
     with pytest.raises(ReviewError):
         provider_approve(provider=provider, reviewer=staff)  # Not pending any more.
@@ -166,7 +171,7 @@ def test_approval_and_refusal_email_the_providers_admins():
     mail.outbox.clear()
     with committed():
         provider_approve(provider=provider, reviewer=staff)
-    assert mail.outbox[0].subject == "Votre fiche « Beta » est publiée dans l’annuaire"
+    assert mail.outbox[0].subject == "Votre fiche «\u00a0Beta\u00a0» est publiée dans l’annuaire"
     assert Provider.objects.get(pk=provider.pk).is_listed
 
 
@@ -335,3 +340,39 @@ def test_public_pages_render_without_unknown_variables(client):
         assert response.status_code == 200, url
         assert "«INVALID" not in response.content.decode(), url
         assert "Rendu" in response.content.decode() or url == reverse("directory:home")
+
+
+def test_forged_filters_and_damaged_logos_never_fail(client, provider_admin):
+    make_provider(name="Alpha", centres=[("75002", "Paris")])
+    url = reverse("directory:department", args=["75"])
+    for price in ["9e999999", "-1", "NaN", "1" * 50]:
+        response = client.get(url, {"prix_max": price})
+        assert response.status_code == 200
+        assert "Alpha" in response.content.decode()
+    client.force_login(provider_admin)
+    truncated = _jpeg()[:400]
+    for content, name in [(truncated, "logo.jpg"), (_png((6000, 6000)), "huge.png")]:
+        upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
+        response = client.post(
+            reverse("directory_provider:profile"), {**_profile_data(), "logo_upload": upload}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "illisible ou endommagé" in page or "trop grande" in page
+    assert Provider.objects.count() == 1  # Alpha only: nothing saved for the admin.
+
+
+def _jpeg() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (300, 300), "teal").save(output, format="JPEG")
+    return output.getvalue()
+
+
+def test_staff_without_change_permission_cannot_refuse(client):
+    provider = make_provider(name="Gardée", listed=False)
+    provider.status = Provider.Status.PENDING
+    provider.save()
+    client.force_login(UserFactory(is_staff=True))
+    response = client.post(f"/admin/directory/provider/{provider.pk}/refuser/", {"reason": "x"})
+    assert response.status_code == 403
+    assert Provider.objects.get(pk=provider.pk).status == Provider.Status.PENDING
