@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from common.admin import ReadOnlyTabularInline
 from common.files import file_response
 from common.uploads import validate_upload
 
@@ -272,27 +273,15 @@ class HelpRequestAdmin(admin.ModelAdmin):
 # Back office of the orders: every move goes through the order services.
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(ReadOnlyTabularInline):
     model = OrderEvent
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class OrderInvoiceInline(admin.TabularInline):
+class OrderInvoiceInline(ReadOnlyTabularInline):
     model = Invoice
     fk_name = "order"
     fields = ["number", "kind", "issue_date", "amount_incl_tax"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ManufacturedForm(forms.Form):
