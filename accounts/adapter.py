@@ -16,9 +16,13 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def is_open_for_signup(self, request) -> bool:
-        # Accounts are created by the registration flows of each space, never by a
-        # public sign-up form.
-        return False
+        # Companies looking for a domiciliataire create their own account; financeurs'
+        # and domiciliataires' staff accounts come from their spaces' own flows.
+        return True
+
+    def populate_username(self, request, user) -> None:
+        """A company logs in with its e-mail address: it is also its identifier."""
+        user.username = user.email
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("home")

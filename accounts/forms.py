@@ -1,5 +1,6 @@
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -34,3 +35,12 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         self.fields["oldpassword"].help_text = format_html(
             '<a href="{}">Mot de passe oublié&nbsp;?</a>', reverse("account_reset_password")
         )
+
+
+class SignupForm(AllauthSignupForm):
+    """A company's account: its e-mail address is its identifier."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Adresse e-mail"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"

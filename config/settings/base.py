@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notifications",
     "cesu_orders",
     "directory",
+    "domiciliation",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail] "
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "change_password": "accounts.forms.ChangePasswordForm",
+    "signup": "accounts.forms.SignupForm",
 }
 # Rate limits count per client IP: behind N trusted proxies (the load balancer), the IP is
 # read from X-Forwarded-For, not from the proxy's own address.

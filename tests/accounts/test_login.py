@@ -56,10 +56,30 @@ def test_failed_logins_are_rate_limited(manager):
     assert "_auth_user_id" not in client.session
 
 
-def test_public_signup_is_closed(client, db):
+def test_a_company_creates_its_account_with_its_email(
+    client, db, django_capture_on_commit_callbacks, mailoutbox
+):
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
     response = client.get(reverse("account_signup"))
-    assert response.status_code == 200
-    assert "Inscriptions fermées" in response.content.decode()
+    assert "Créer mon compte entreprise" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "fondatrice@start.example",
+                "password1": "Un-mot-de-passe-solide-42",
+                "password2": "Un-mot-de-passe-solide-42",
+            },
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="fondatrice@start.example")
+    assert user.username == "fondatrice@start.example"
+    assert not user.memberships.exists()
+    assert not EmailAddress.objects.get(user=user).verified
+    assert any("fondatrice@start.example" in m.to for m in mailoutbox)
 
 
 def test_password_reset_mail_goes_through_the_outbox(
