@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from common.admin import ReadOnlyTabularInline
+
+from .models import Case, CaseEvent, ClientFile, ProofType
+
+
+@admin.register(ProofType)
+class ProofTypeAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "requirement", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+class CaseEventInline(ReadOnlyTabularInline):
+    model = CaseEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "provider", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["client_file__company_name", "provider__legal_name"]
+    list_select_related = ["client_file", "provider"]
+    readonly_fields = ["client_file", "provider", "centre", "status"]
+    inlines = [CaseEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ClientFile)
+class ClientFileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "completed_step", "updated_at"]
+    search_fields = ["company_name", "rep_last_name", "owner__email"]
+    readonly_fields = ["owner", "origin_provider", "origin_centre"]
+    exclude = ["preselected"]
+
+    def has_add_permission(self, request):
+        return False

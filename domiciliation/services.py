@@ -1,0 +1,261 @@
+"""Every write of a domiciliation request: the questionnaire, the proofs, sending the
+file to several domiciliataires, and the company's withdrawal."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from directory.models import Provider, ProviderCentre
+from notifications.services import notify
+
+from .models import (
+    CASE_TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClientFile,
+    Proof,
+    ProofReview,
+    ProofType,
+)
+
+NBSP = "\u00a0"
+
+# The questionnaire's steps, in order: (number, title).
+STEPS = [
+    (1, "L’entreprise"),
+    (2, "Le représentant légal"),
+    (3, "Les bénéficiaires effectifs"),
+    (4, "Services et courrier"),
+    (5, "Justificatifs"),
+    (6, "Récapitulatif et envoi"),
+]
+
+REQUIRED_ANSWERS = {
+    "company_status": "la situation de l’entreprise",
+    "legal_form": "la forme juridique",
+    "company_name": "la dénomination",
+    "activity": "l’activité",
+    "rep_civility": "la civilité du représentant",
+    "rep_first_name": "le prénom du représentant",
+    "rep_last_name": "le nom du représentant",
+    "rep_birth_date": "la date de naissance du représentant",
+    "rep_birth_place": "le lieu de naissance du représentant",
+    "rep_nationality": "la nationalité du représentant",
+    "rep_address": "l’adresse personnelle du représentant",
+    "rep_email": "l’adresse e-mail du représentant",
+    "rep_mobile": "le téléphone mobile du représentant",
+    "mail_handling": "le traitement du courrier",
+}
+
+
+class CaseRefused(Exception):
+    """A move the case's state does not allow; the message is for the user."""
+
+
+@transaction.atomic
+def client_file_start(
+    *,
+    owner: User | None,
+    provider: Provider | None = None,
+    centre: ProviderCentre | None = None,
+    selection: list[Provider] = (),
+) -> ClientFile:
+    """A new questionnaire, started from a provider's « Demander une offre » or from the
+    visitor's directory selection (those providers are preselected at sending)."""
+    client_file = ClientFile.objects.create(
+        owner=owner, origin_provider=provider, origin_centre=centre
+    )
+    if selection:
+        client_file.preselected.set(selection)
+    return client_file
+
+
+@transaction.atomic
+def client_file_claim(*, client_file: ClientFile, user: User) -> ClientFile:
+    """The visitor has logged in or created an account: the draft is now theirs."""
+    updated = ClientFile.objects.filter(pk=client_file.pk, owner__isnull=True).update(owner=user)
+    client_file.refresh_from_db()
+    if not updated and client_file.owner_id != user.pk:
+        raise ValidationError("Ce dossier appartient à un autre compte.")
+    return client_file
+
+
+@transaction.atomic
+def client_file_save_step(*, client_file: ClientFile, step: int, fields: dict) -> ClientFile:
+    """Saves one step's validated answers; missing answers never block saving."""
+    for name, value in fields.items():
+        setattr(client_file, name, value)
+    client_file.completed_step = max(client_file.completed_step, step)
+    client_file.save()
+    return client_file
+
+
+@transaction.atomic
+def beneficial_owners_replace(*, client_file: ClientFile, owners: list[dict]) -> None:
+    client_file.beneficial_owners.all().delete()
+    client_file.beneficial_owners.bulk_create(
+        client_file.beneficial_owners.model(client_file=client_file, **owner) for owner in owners
+    )
+    client_file.completed_step = max(client_file.completed_step, 3)
+    client_file.save(update_fields=["completed_step", "updated_at"])
+
+
+def current_proofs(client_file: ClientFile) -> dict[int, Proof]:
+    """The current version of each proof, by proof type id, in one query."""
+    proofs = client_file.proofs.filter(superseded_at__isnull=True).select_related("proof_type")
+    return {proof.proof_type_id: proof for proof in proofs}
+
+
+@transaction.atomic
+def proof_upload(
+    *, client_file: ClientFile, proof_type: ProofType, upload, kind: str, actor: User
+) -> Proof:
+    """Stores a new version of a proof (already checked). The previous version is kept,
+    superseded. In every case that includes it, the proof goes back to « à examiner » and
+    the domiciliataire is told."""
+    ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    previous = client_file.proofs.filter(proof_type=proof_type, superseded_at__isnull=True)
+    previous.update(superseded_at=timezone.now())
+    proof = Proof.objects.create(
+        client_file=client_file,
+        proof_type=proof_type,
+        file=upload,
+        original_name=upload.name[:255],
+        kind=kind,
+        size=upload.size,
+    )
+    reviews = ProofReview.objects.filter(
+        case__client_file=client_file, proof_type=proof_type
+    ).select_related("case__provider")
+    for review in reviews:
+        review.proof = proof
+        review.state = ProofReview.State.TO_REVIEW
+        review.reason = ""
+        review.save()
+        CaseEvent.objects.create(
+            case=review.case, actor=actor, note=f"Justificatif mis à jour{NBSP}: {proof_type}"
+        )
+        _notify_provider(
+            review.case, "domiciliation_proof_updated", {"proof": proof}, key=f"proof:{proof.pk}"
+        )
+    return proof
+
+
+def missing_before_sending(client_file: ClientFile, proof_types: list[ProofType]) -> list[str]:
+    """What must be answered or provided before the file can be sent, in French."""
+    missing = [
+        f"Indiquez {label}."
+        for name, label in REQUIRED_ANSWERS.items()
+        if not getattr(client_file, name)
+    ]
+    if client_file.company_status == ClientFile.CompanyStatus.EXISTING and not client_file.siren:
+        missing.append("Indiquez le SIREN de l’entreprise existante.")
+    if client_file.needs_beneficial_owners and not client_file.beneficial_owners.exists():
+        missing.append("Déclarez au moins un bénéficiaire effectif.")
+    provided = current_proofs(client_file)
+    missing += [
+        f"Ajoutez le justificatif «{NBSP}{proof_type}{NBSP}»."
+        for proof_type in proof_types
+        if proof_type.required_for(client_file) and proof_type.pk not in provided
+    ]
+    return missing
+
+
+@transaction.atomic
+def client_file_send(
+    *, client_file: ClientFile, providers: list[Provider], actor: User
+) -> list[Case]:
+    """« Faire suivre à plusieurs domiciliataires en 1 seul clic »: one case in S1 per
+    provider that does not have one for this file yet. The file row is locked, so a double
+    click creates nothing twice. Each provider's admins and agents get the « nouvelle
+    demande de contrat » e-mail; the company gets the list of recipients."""
+    client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    proof_types = list(ProofType.objects.filter(is_active=True))
+    missing = missing_before_sending(client_file, proof_types)
+    if missing:
+        raise ValidationError(missing)
+    if not providers:
+        raise ValidationError("Choisissez au moins un domiciliataire.")
+    already = set(client_file.cases.values_list("provider_id", flat=True))
+    proofs = current_proofs(client_file)
+    created = []
+    for provider in providers:
+        if provider.pk in already or not provider.is_listed:
+            continue
+        centre = (
+            client_file.origin_centre if client_file.origin_provider_id == provider.pk else None
+        )
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    client_file=client_file, provider=provider, centre=centre
+                )
+        except IntegrityError:
+            continue  # Sent a moment ago by another request.
+        CaseEvent.objects.create(
+            case=case, to_status=CaseStatus.S1, actor=actor, note="Dossier reçu"
+        )
+        ProofReview.objects.bulk_create(
+            ProofReview(
+                case=case,
+                proof_type=proof_type,
+                proof=proofs.get(proof_type.pk),
+                state=ProofReview.State.TO_REVIEW
+                if proof_type.pk in proofs
+                else ProofReview.State.MISSING,
+            )
+            for proof_type in proof_types
+        )
+        _notify_provider(case, "domiciliation_new_case", {}, key="new")
+        created.append(case)
+    if created:
+        email = client_file.rep_email or (actor.email if actor else "")
+        if email:
+            notify(
+                "domiciliation_file_sent",
+                email=email,
+                context={"client_file": client_file, "cases": created},
+                idempotency_key=f"file-sent:{client_file.public_id}:{created[0].public_id}",
+                user=actor,
+            )
+    return created
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor: User) -> Case:
+    """The company withdraws its request from this domiciliataire, who is told."""
+    case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
+    if CaseStatus.WITHDRAWN not in CASE_TRANSITIONS[CaseStatus(case.status)]:
+        raise CaseRefused(
+            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: il ne peut plus "
+            "être retiré."
+        )
+    previous = case.status
+    case.status = CaseStatus.WITHDRAWN
+    case.save(update_fields=["status", "updated_at"])
+    CaseEvent.objects.create(
+        case=case, from_status=previous, to_status=CaseStatus.WITHDRAWN, actor=actor
+    )
+    _notify_provider(case, "domiciliation_case_withdrawn", {}, key="withdrawn")
+    return case
+
+
+def _notify_provider(case: Case, event: str, context: dict, *, key: str) -> None:
+    """One e-mail to each active admin and agent of the case's domiciliataire."""
+    members = Membership.objects.filter(
+        organization_id=case.provider.organization_id,
+        role__in=[Membership.Role.ADMIN, Membership.Role.AGENT],
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    for membership in members:
+        if membership.user.email:
+            notify(
+                event,
+                email=membership.user.email,
+                context={**context, "case": case, "client_file": case.client_file},
+                idempotency_key=f"{event}:{case.public_id}:{key}:{membership.pk}",
+                user=membership.user,
+            )
