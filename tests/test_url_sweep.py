@@ -58,6 +58,10 @@ PUBLIC = {
     "directory:provider",
     "directory:provider_logo",
     "sitemap",
+    "domiciliation:start",
+    # A visitor's draft: reachable without an account through its session only (another
+    # visitor or user gets a 404: tests/domiciliation).
+    "domiciliation:step",
 }
 
 
@@ -115,6 +119,19 @@ def _invoice_of_a(ctx):
     return {"public_id": order.invoices.get().public_id}
 
 
+def _client_file_of_alice(ctx):
+    from tests.domiciliation.helpers import filled_file
+
+    return filled_file(ctx["alice"])
+
+
+def _sent_case_of_alice(ctx):
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.helpers import sent_file
+
+    return sent_file(ctx["alice"], [make_provider(name="Sweep Domiciliation")]).cases.get()
+
+
 # Private routes with an object id: url name → (HTTP method, kwargs of an object that
 # belongs to organization A). Charlie, from organization B, must get a 404.
 TENANT_ROUTES = {
@@ -128,6 +145,15 @@ TENANT_ROUTES = {
     "cesu_orders:order_detail": ("get", _order_of_a),
     "cesu_orders:order_recap_pdf": ("get", _order_of_a),
     "cesu_orders:invoice_download": ("get", _invoice_of_a),
+    "domiciliation:send": ("post", lambda ctx: {"public_id": _client_file_of_alice(ctx).public_id}),
+    "domiciliation:withdraw": (
+        "post",
+        lambda ctx: {"public_id": _sent_case_of_alice(ctx).public_id},
+    ),
+    "domiciliation:proof_download": (
+        "get",
+        lambda ctx: {"public_id": _client_file_of_alice(ctx).proofs.first().public_id},
+    ),
 }
 
 

@@ -1,0 +1,74 @@
+"""A client file filled and sent through the services, for the tests."""
+
+import io
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+
+from domiciliation.models import ClientFile, ProofType
+from domiciliation.services import client_file_send, client_file_start, proof_upload
+
+ANSWERS = {
+    "company_status": ClientFile.CompanyStatus.CREATION,
+    "legal_form": ClientFile.LegalForm.SAS,
+    "company_name": "Nouvelle Start",
+    "activity": "Logiciels",
+    "rep_civility": ClientFile.Civility.MONSIEUR,
+    "rep_first_name": "Paul",
+    "rep_last_name": "Martin",
+    "rep_birth_date": date(1990, 1, 2),
+    "rep_birth_place": "Lyon",
+    "rep_nationality": "française",
+    "rep_address": "1 rue A",
+    "rep_postcode": "69001",
+    "rep_city": "Lyon",
+    "rep_email": "paul@start.example",
+    "rep_mobile": "+33612345678",
+    "mail_handling": ClientFile.MailHandling.SCAN,
+    "services": ["mail_scan"],
+}
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def pdf_upload(name="piece.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def filled_file(owner, provider=None) -> ClientFile:
+    client_file = client_file_start(owner=owner, provider=provider)
+    for name, value in ANSWERS.items():
+        setattr(client_file, name, value)
+    client_file.completed_step = 5
+    client_file.save()
+    client_file.beneficial_owners.create(first_name="Paul", last_name="Martin", share=100)
+    for code in ("identite", "domicile"):
+        proof_upload(
+            client_file=client_file,
+            proof_type=ProofType.objects.get(code=code),
+            upload=pdf_upload(f"{code}.pdf"),
+            kind="pdf",
+            actor=owner,
+        )
+    return client_file
+
+
+def verified(user):
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def sent_file(owner, providers):
+    client_file = filled_file(owner, providers[0])
+    client_file_send(client_file=client_file, providers=providers, actor=owner)
+    return client_file
