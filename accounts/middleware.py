@@ -1,8 +1,12 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 
 from .tenancy import SESSION_KEY, active_memberships, choose_membership
+
+ACTIVE_AT_KEY = "_active_at"
 
 
 class OrganizationMiddleware:
@@ -50,3 +54,27 @@ class PasswordChangeRequiredMiddleware:
             return None
         messages.warning(request, self.MESSAGE, fail_silently=True)
         return redirect("account_change_password")
+
+
+class SessionActivityMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE of inactivity. Activity pushes the expiry
+    back at most once a minute, so that a page and the requests it triggers at the same
+    time (proof previews, htmx) do not each rewrite the session row."""
+
+    TOUCH_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        if time.time() - session.get(ACTIVE_AT_KEY, 0) >= self.TOUCH_EVERY_SECONDS:
+            mark_session_active(session)  # saved by SessionMiddleware with a fresh expiry
+        return response
+
+
+def mark_session_active(session) -> None:
+    session[ACTIVE_AT_KEY] = int(time.time())

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,10 +113,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# Sessions end after this many seconds without a request (the cookie is refreshed on
-# every request, so activity keeps a session alive).
+# Sessions end after this many seconds without a request: activity pushes the expiry
+# back, at most once a minute (accounts.middleware.SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=3600)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # allauth: login with an identifier (client reference, manager identifier) or an e-mail.

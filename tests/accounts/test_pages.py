@@ -1,8 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import MembershipFactory
 
@@ -94,9 +98,29 @@ def test_french_punctuation_has_a_non_breaking_space(client, alice, url_name):
     assert not re.findall(r"\w [:;?!]", text)
 
 
-def test_the_session_ends_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 3600
+def test_the_session_ends_after_an_hour_of_inactivity_only(client, alice):
+    start = timezone.now()
+    home = reverse("home")
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    for minutes in (50, 100, 150):  # active every 50 minutes: still logged in
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get(home).status_code == 302
+            assert client.get(reverse("organization_list")).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=150 + 61), tick=False):
+        response = client.get(reverse("organization_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_parallel_requests_do_not_each_rewrite_the_session(client, alice):
+    client.force_login(alice)
+    client.get(reverse("organization_list"))
+    key = client.session.session_key
+    saved = Session.objects.get(session_key=key).expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        client.get(reverse("organization_list"))
+    assert Session.objects.get(session_key=key).expire_date == saved
 
 
 def test_home_runs_a_constant_number_of_queries(client, alice, django_assert_max_num_queries):
