@@ -12,7 +12,7 @@ from directory.models import Provider
 
 from .catalogue import ensure_proof_types
 from .models import ClientFile, ProofType
-from .services import client_file_send, client_file_start, proof_upload
+from .services.requests import client_file_send, client_file_start, proof_upload
 
 
 def _pdf() -> bytes:
@@ -56,7 +56,7 @@ def seed(log) -> None:
         setattr(client_file, name, value)
     client_file.save()
     client_file.beneficial_owners.create(first_name="Émilie", last_name="Rousseau", share=100)
-    for code in ("identite", "domicile"):
+    for code in ("identite", "domicile", "statuts"):
         proof_upload(
             client_file=client_file,
             proof_type=ProofType.objects.get(code=code),

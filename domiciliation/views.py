@@ -2,6 +2,7 @@
 account), the proofs, sending to several domiciliataires, and the dashboard."""
 
 from allauth.account.models import EmailAddress
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -25,9 +27,9 @@ from .forms import (
     ServicesForm,
 )
 from .models import Case, ClientFile, Proof, ProofReview, ProofType
-from .services import (
+from .services.cases import CaseRefused
+from .services.requests import (
     STEPS,
-    CaseRefused,
     beneficial_owners_replace,
     case_withdraw,
     client_file_claim,
@@ -297,6 +299,9 @@ def withdraw(request, public_id):
     return redirect("domiciliation:dashboard")
 
 
+# The « Justificatifs » page shows proofs in a frame of the portal itself.
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 def proof_download(request, public_id):
     """A proof, for its owner or for a member of a domiciliataire whose case includes the
     file; anyone else gets a 404."""

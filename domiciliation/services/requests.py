@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import User
 from directory.models import Provider, ProviderCentre
 from notifications.services import notify
 
-from .models import (
-    CASE_TRANSITIONS,
+from ..models import (
     Case,
     CaseEvent,
     CaseStatus,
@@ -19,8 +18,7 @@ from .models import (
     ProofReview,
     ProofType,
 )
-
-NBSP = "\u00a0"
+from .cases import NBSP, case_lock, case_move, notify_provider
 
 # The questionnaire's steps, in order: (number, title).
 STEPS = [
@@ -48,10 +46,6 @@ REQUIRED_ANSWERS = {
     "rep_mobile": "le téléphone mobile du représentant",
     "mail_handling": "le traitement du courrier",
 }
-
-
-class CaseRefused(Exception):
-    """A move the case's state does not allow; the message is for the user."""
 
 
 @transaction.atomic
@@ -137,7 +131,7 @@ def proof_upload(
         CaseEvent.objects.create(
             case=review.case, actor=actor, note=f"Justificatif mis à jour{NBSP}: {proof_type}"
         )
-        _notify_provider(
+        notify_provider(
             review.case, "domiciliation_proof_updated", {"proof": proof}, key=f"proof:{proof.pk}"
         )
     return proof
@@ -208,7 +202,7 @@ def client_file_send(
             )
             for proof_type in proof_types
         )
-        _notify_provider(case, "domiciliation_new_case", {}, key="new")
+        notify_provider(case, "domiciliation_new_case", {}, key="new")
         created.append(case)
     if created:
         email = client_file.rep_email or (actor.email if actor else "")
@@ -226,36 +220,6 @@ def client_file_send(
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: User) -> Case:
     """The company withdraws its request from this domiciliataire, who is told."""
-    case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
-    if CaseStatus.WITHDRAWN not in CASE_TRANSITIONS[CaseStatus(case.status)]:
-        raise CaseRefused(
-            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: il ne peut plus "
-            "être retiré."
-        )
-    previous = case.status
-    case.status = CaseStatus.WITHDRAWN
-    case.save(update_fields=["status", "updated_at"])
-    CaseEvent.objects.create(
-        case=case, from_status=previous, to_status=CaseStatus.WITHDRAWN, actor=actor
-    )
-    _notify_provider(case, "domiciliation_case_withdrawn", {}, key="withdrawn")
+    case = case_move(case_lock(case), CaseStatus.WITHDRAWN, actor=actor)
+    notify_provider(case, "domiciliation_case_withdrawn", {}, key="withdrawn")
     return case
-
-
-def _notify_provider(case: Case, event: str, context: dict, *, key: str) -> None:
-    """One e-mail to each active admin and agent of the case's domiciliataire."""
-    members = Membership.objects.filter(
-        organization_id=case.provider.organization_id,
-        role__in=[Membership.Role.ADMIN, Membership.Role.AGENT],
-        is_active=True,
-        user__is_active=True,
-    ).select_related("user")
-    for membership in members:
-        if membership.user.email:
-            notify(
-                event,
-                email=membership.user.email,
-                context={**context, "case": case, "client_file": case.client_file},
-                idempotency_key=f"{event}:{case.public_id}:{key}:{membership.pk}",
-                user=membership.user,
-            )

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
 from domiciliation.models import ClientFile, ProofType
-from domiciliation.services import client_file_send, client_file_start, proof_upload
+from domiciliation.services.requests import client_file_send, client_file_start, proof_upload
 
 ANSWERS = {
     "company_status": ClientFile.CompanyStatus.CREATION,

@@ -8,45 +8,12 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from domiciliation.models import Case, CaseStatus, ClientFile, Proof, ProofReview, ProofType
-from domiciliation.services import client_file_send, proof_upload
+from domiciliation.services.requests import client_file_send, proof_upload
 from tests.cesu_orders.ordering import committed
-from tests.directory.factories import make_provider
-from tests.domiciliation.helpers import filled_file, pdf_bytes, pdf_upload, sent_file, verified
-from tests.factories import MembershipFactory, UserFactory
+from tests.domiciliation.helpers import filled_file, pdf_bytes, pdf_upload, sent_file
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paris():
-    provider = make_provider(name="Paris Domiciliation")
-    MembershipFactory(
-        organization=provider.organization,
-        role=Membership.Role.ADMIN,
-        user__email="admin@paris.example",
-    )
-    MembershipFactory(
-        organization=provider.organization,
-        role=Membership.Role.AGENT,
-        user__email="agent@paris.example",
-    )
-    return provider
-
-
-@pytest.fixture
-def lyon():
-    provider = make_provider(name="Lyon Domiciliation", centres=[("69003", "Lyon")])
-    MembershipFactory(
-        organization=provider.organization,
-        role=Membership.Role.ADMIN,
-        user__email="admin@lyon.example",
-    )
-    return provider
-
-
-@pytest.fixture
-def company():
-    return verified(UserFactory(username="paul@start.example", email="paul@start.example"))
 
 
 def _step(client_file, step):
@@ -259,7 +226,7 @@ def test_withdrawing_a_case_notifies_the_provider(client, company, paris):
     assert case.status == CaseStatus.WITHDRAWN
     assert {m.to[0] for m in mail.outbox} == {"admin@paris.example", "agent@paris.example"}
     response = client.post(reverse("domiciliation:withdraw", args=[case.public_id]), follow=True)
-    assert "il ne peut plus être retiré" in response.content.decode()
+    assert "il ne peut pas passer à «\u00a0Retiré par le client" in response.content.decode()
     client.force_login(UserFactory())
     assert client.post(reverse("domiciliation:withdraw", args=[case.public_id])).status_code == 404
 

@@ -1,0 +1,216 @@
+"""The domiciliataire instructs a case: reviews the proofs (« Mettre à jour »), sets the
+offer, then accepts the case or « classe sans suite ». Each service locks the case, so
+that two agents acting at once are served one after the other."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cesu_orders.pricing import format_euros
+from common.formats import french_datetime
+from directory.models import ProviderCentre
+
+from ..models import Case, CaseEvent, CaseStatus, Proof, ProofReview
+from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company
+
+# « Le client dispose de 7 jours pour faire le premier paiement. »
+PAYMENT_DELAY = timedelta(days=7)
+
+# A proof can no longer be reviewed once the case is closed without a contract.
+REVIEW_CLOSED = {CaseStatus.DISMISSED, CaseStatus.WITHDRAWN, CaseStatus.EXPIRED}
+
+
+class StaleReview(CaseRefused):
+    """The company replaced a proof after the page was shown: nothing is saved."""
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """The state a domiciliataire gives to one proof version, with the reason of an
+    invalidation."""
+
+    proof_id: str
+    state: str
+    reason: str = ""
+
+
+def payment_deadline(accepted_at):
+    """The one rule for the first payment's deadline: acceptance + 7 days."""
+    return accepted_at + PAYMENT_DELAY
+
+
+@transaction.atomic
+def case_review_proofs(
+    *, case: Case, decisions: list[ReviewDecision], actor: User
+) -> list[ProofReview]:
+    """« Mettre à jour »: saves every proof's state at once and sends the company one
+    recap e-mail. A decision about a proof version the company has since replaced, or
+    about a proof of another file, saves nothing."""
+    case = case_lock(case)
+    if case.status in REVIEW_CLOSED:
+        raise CaseRefused(
+            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: ses "
+            "justificatifs ne peuvent plus être examinés."
+        )
+    reviews = list(case.reviews.select_related("proof", "proof_type").filter(proof__isnull=False))
+    by_proof = {str(review.proof.public_id): review for review in reviews}
+    for decision in decisions:
+        review = by_proof.get(decision.proof_id)
+        if review is None:
+            _refuse_unknown_proof(case, decision.proof_id)
+        if decision.state not in (ProofReview.State.VALIDATED, ProofReview.State.INVALIDATED):
+            raise CaseRefused(f"Choisissez «{NBSP}Validé{NBSP}» ou «{NBSP}Invalidé{NBSP}».")
+        reason = decision.reason.strip()
+        if decision.state == ProofReview.State.INVALIDATED and not reason:
+            raise CaseRefused(
+                f"Indiquez le motif de l’invalidation de «{NBSP}{review.proof_type}{NBSP}»."
+            )
+        review.state = decision.state
+        review.reason = reason if decision.state == ProofReview.State.INVALIDATED else ""
+        review.save(update_fields=["state", "reason", "updated_at"])
+    summary = ", ".join(
+        f"{review.proof_type} {review.get_state_display().lower()}" for review in reviews
+    )
+    event = CaseEvent.objects.create(
+        case=case, actor=actor, note=f"Justificatifs examinés{NBSP}: {summary}"
+    )
+    all_reviews = list(case.reviews.select_related("proof_type"))
+    for review in all_reviews:
+        review.required = review.proof_type.required_for(case.client_file)
+    has_invalidated = any(r.state == ProofReview.State.INVALIDATED for r in all_reviews)
+    notify_company(
+        case,
+        "domiciliation_proofs_reviewed",
+        {"reviews": all_reviews, "provider": case.provider, "has_invalidated": has_invalidated},
+        key=f"review:{event.pk}",
+        actor=actor,
+    )
+    return all_reviews
+
+
+def _refuse_unknown_proof(case: Case, proof_id: str) -> None:
+    replaced = Proof.objects.filter(
+        public_id=_uuid_or_none(proof_id),
+        client_file_id=case.client_file_id,
+        superseded_at__isnull=False,
+    ).select_related("proof_type")
+    proof = replaced.first()
+    if proof is not None:
+        raise StaleReview(
+            f"Le client a remplacé «{NBSP}{proof.proof_type}{NBSP}» pendant votre examen"
+            f"{NBSP}: rien n’a été enregistré. Examinez la nouvelle version."
+        )
+    raise CaseRefused("Ce justificatif ne fait pas partie de ce dossier.")
+
+
+def _uuid_or_none(value: str):
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def case_set_offer(
+    *,
+    case: Case,
+    centre: ProviderCentre,
+    monthly_price: Decimal,
+    setup_fee: Decimal,
+    billing_months: int,
+    duration_months: int,
+    actor: User,
+) -> Case:
+    """The offer written into the contract: the centre, the price and the duration. It
+    is fixed once the case is accepted."""
+    case = case_lock(case)
+    if case.status != CaseStatus.S1:
+        raise CaseRefused("L’offre ne peut plus être modifiée après la décision.")
+    if centre.provider_id != case.provider_id:
+        raise CaseRefused("Choisissez l’un de vos centres.")
+    case.centre = centre
+    case.monthly_price = monthly_price
+    case.setup_fee = setup_fee
+    case.billing_months = billing_months
+    case.duration_months = duration_months
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        note=(
+            f"Offre enregistrée{NBSP}: {centre.city}, premier paiement de "
+            f"{format_euros(case.first_payment.incl_tax)} TTC, {duration_months}{NBSP}mois"
+        ),
+    )
+    return case
+
+
+def missing_for_acceptance(case: Case) -> list[str]:
+    """Why the case cannot be accepted yet, in French: each required proof not validated,
+    and the offer when it is not set."""
+    reasons = [
+        f"«{NBSP}{review.proof_type}{NBSP}» n’est pas validé "
+        f"({review.get_state_display().lower()})."
+        for review in case.reviews.select_related("proof_type")
+        if review.proof_type.required_for(case.client_file)
+        and review.state != ProofReview.State.VALIDATED
+    ]
+    if not case.has_offer:
+        reasons.append("L’offre (centre et prix) n’est pas renseignée.")
+    return reasons
+
+
+@transaction.atomic
+def case_accept(*, case: Case, actor: User) -> Case:
+    """« Accepter le dossier »: every required proof is validated and the offer is set;
+    the company has 7 days for the first payment and is told the amount and the date."""
+    case = case_lock(case)
+    if case.status == CaseStatus.S1:
+        missing = missing_for_acceptance(case)
+        if missing:
+            raise CaseRefused(
+                "Le dossier ne peut pas être accepté" + NBSP + ": " + " ".join(missing)
+            )
+    now = timezone.now()
+    case.decided_at = now
+    case.decided_by = actor
+    case.payment_due_at = payment_deadline(now)
+    case = case_move(case, CaseStatus.ACCEPTED, actor=actor, note="Dossier accepté")
+    notify_company(
+        case,
+        "domiciliation_case_accepted",
+        {
+            "provider": case.provider,
+            "payment": case.first_payment,
+            "due_at": french_datetime(case.payment_due_at),
+        },
+        key="accepted",
+        actor=actor,
+    )
+    return case
+
+
+@transaction.atomic
+def case_dismiss(*, case: Case, reason: str, actor: User) -> Case:
+    """« Classer sans suite », with a reason the company reads in its e-mail."""
+    reason = reason.strip()
+    if not reason:
+        raise CaseRefused("Indiquez le motif du classement sans suite.")
+    case = case_lock(case)
+    case.decided_at = timezone.now()
+    case.decided_by = actor
+    case.dismissal_reason = reason
+    case = case_move(case, CaseStatus.DISMISSED, actor=actor, note=f"Motif{NBSP}: {reason}")
+    notify_company(
+        case,
+        "domiciliation_case_dismissed",
+        {"provider": case.provider, "reason": reason},
+        key="dismissed",
+        actor=actor,
+    )
+    return case
