@@ -24,6 +24,7 @@ ACCOUNTS = [
      PROVIDER_NAME, "admin"),
     ("domiciliataire2@demo.example", "domiciliataire2@demo.example", "Marc", "Dubois",
      PROVIDER2_NAME, "admin"),
+    ("agent@demo.example", "agent@demo.example", "Thomas", "Garnier", PROVIDER_NAME, "agent"),
     ("client@demo.example", "client@demo.example", "Émilie", "Rousseau", None, None),
 ]  # fmt: skip
 

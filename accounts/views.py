@@ -16,7 +16,10 @@ def landing(request):
 
 
 # The home page of each kind of organization; a user without one stays on /espace/.
-SPACE_HOMES = {Organization.Kind.FUNDER: "cesu_orders:home"}
+SPACE_HOMES = {
+    Organization.Kind.FUNDER: "cesu_orders:home",
+    Organization.Kind.PROVIDER: "domiciliation_provider:dashboard",
+}
 
 
 def home(request):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cesu/", include("cesu_orders.urls")),
     path("annuaire/", include("directory.urls")),
     path("domiciliataire/profil/", include("directory.provider_urls")),
+    path("domiciliataire/", include("domiciliation.provider_urls")),
     path("domiciliation/", include("domiciliation.urls")),
     path(
         "sitemap.xml",

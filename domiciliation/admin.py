@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyTabularInline
 
-from .models import Case, CaseEvent, ClientFile, ProofType
+from .models import Case, CaseEvent, ClientFile, ContractTemplate, ProofType
 
 
 @admin.register(ProofType)
@@ -22,7 +22,21 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["client_file__company_name", "provider__legal_name"]
     list_select_related = ["client_file", "provider"]
-    readonly_fields = ["client_file", "provider", "centre", "status"]
+    # A case moves only through its services (locks, events, e-mails): staff read it here.
+    readonly_fields = [
+        "client_file",
+        "provider",
+        "centre",
+        "status",
+        "monthly_price",
+        "setup_fee",
+        "billing_months",
+        "duration_months",
+        "decided_at",
+        "decided_by",
+        "dismissal_reason",
+        "payment_due_at",
+    ]
     inlines = [CaseEventInline]
 
     def has_add_permission(self, request):
@@ -38,3 +52,10 @@ class ClientFileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+    list_select_related = ["provider"]
+    autocomplete_fields = ["provider"]

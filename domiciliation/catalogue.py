@@ -1,4 +1,7 @@
-"""The proof types staff start with; they edit them in the admin afterwards."""
+"""The proof types and the default contract clauses staff start with; they edit them in
+the admin afterwards."""
+
+from pathlib import Path
 
 PROOF_TYPES = [
     ("identite", "Pièce d’identité du représentant légal", "required",
@@ -24,3 +27,16 @@ def ensure_proof_types(proof_type_model) -> None:
                 "position": position,
             },
         )
+
+
+# The default clauses of the domiciliation contract, one article per paragraph (Code de
+# commerce, art. R123-168 to R123-171). Parties, address, services, price and duration
+# come from the case.
+DEFAULT_CONTRACT_CLAUSES = (Path(__file__).parent / "data" / "default_contract.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def ensure_default_contract_template(contract_template_model) -> None:
+    if not contract_template_model.objects.filter(provider__isnull=True).exists():
+        contract_template_model.objects.create(provider=None, clauses=DEFAULT_CONTRACT_CLAUSES)

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +8,8 @@ from django.db import models
 from common.uploads import UuidUploadTo, private_storage
 from common.validators import validate_siren
 from directory.models import Provider, ProviderCentre, Service
+
+from .pricing import first_payment
 
 
 class ProofType(models.Model):
@@ -229,6 +232,25 @@ CASE_TRANSITIONS = {
 }
 
 
+# A domiciliation contract runs at least 3 months (Code de commerce, art. R123-168).
+MIN_CONTRACT_MONTHS = 3
+
+
+class BillingPeriod(models.IntegerChoices):
+    MONTHLY = 1, "Mensuelle"
+    QUARTERLY = 3, "Trimestrielle"
+    HALF_YEARLY = 6, "Semestrielle"
+    YEARLY = 12, "Annuelle"
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        """The cases addressed to the domiciliataire of `organization`; none otherwise."""
+        if organization is None:
+            return self.none()
+        return self.filter(provider__organization=organization)
+
+
 class Case(models.Model):
     """The client file at one domiciliataire: one per (file, domiciliataire)."""
 
@@ -241,8 +263,45 @@ class Case(models.Model):
     status = models.CharField(
         "statut", max_length=10, choices=CaseStatus.choices, default=CaseStatus.S1
     )
+    # The offer, set by the domiciliataire on the « Contrat » page before accepting.
+    monthly_price = models.DecimalField(
+        "prix mensuel HT",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999.99"))],
+    )
+    setup_fee = models.DecimalField(
+        "frais de dossier HT",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("9999.99"))],
+    )
+    billing_months = models.PositiveSmallIntegerField(
+        "périodicité de paiement", choices=BillingPeriod.choices, default=BillingPeriod.QUARTERLY
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        "durée initiale (mois)",
+        default=MIN_CONTRACT_MONTHS,
+        validators=[MinValueValidator(MIN_CONTRACT_MONTHS), MaxValueValidator(120)],
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidé par",
+    )
+    dismissal_reason = models.TextField("motif du classement sans suite", blank=True)
+    payment_due_at = models.DateTimeField("premier paiement attendu avant", null=True, blank=True)
     created_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier domiciliataire"
@@ -258,8 +317,25 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.client_file} chez {self.provider}"
 
+    @property
+    def has_offer(self) -> bool:
+        return self.monthly_price is not None and self.centre_id is not None
+
+    @property
+    def first_payment(self):
+        """The first payment of the offer (None until the offer is set)."""
+        if self.monthly_price is None:
+            return None
+        return first_payment(
+            monthly_price=self.monthly_price,
+            billing_months=self.billing_months,
+            setup_fee=self.setup_fee,
+        )
+
 
 class CaseEvent(models.Model):
+    """One line of the case's timeline: a status move, a review, an e-mail sent…"""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField("de", max_length=10, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField("vers", max_length=10, choices=CaseStatus.choices, blank=True)
@@ -304,3 +380,53 @@ class ProofReview(models.Model):
 
     def __str__(self):
         return f"{self.proof_type} : {self.get_state_display()}"
+
+
+# Reasons a domiciliataire picks from when invalidating a proof (or types its own).
+INVALIDATION_REASONS = [
+    "Document illisible",
+    "Document expiré ou datant de plus de 3 mois",
+    "Informations différentes de celles du dossier",
+    "Document incomplet",
+    "Ce n’est pas le document demandé",
+]
+
+
+class ContractTemplate(models.Model):
+    """The clauses of the domiciliation contract: staff keep the default one; a
+    domiciliataire may customise its own. Parties, address, services, price and
+    duration are filled in from the case, not written here."""
+
+    provider = models.OneToOneField(
+        Provider,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contract_template",
+        verbose_name="domiciliataire (vide : modèle par défaut)",
+    )
+    clauses = models.TextField(
+        "clauses",
+        help_text=(
+            "Un article par paragraphe\u00a0; la première ligne d’un paragraphe est son titre."
+        ),
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "modèle de contrat"
+        verbose_name_plural = "modèles de contrat"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Modèle de {self.provider}" if self.provider_id else "Modèle par défaut"
+
+    @property
+    def articles(self) -> list[tuple[str, str]]:
+        """(title, text) for each paragraph of the clauses."""
+        articles = []
+        for paragraph in self.clauses.replace("\r\n", "\n").split("\n\n"):
+            title, _, text = paragraph.strip().partition("\n")
+            if title:
+                articles.append((title.strip(), text.strip()))
+        return articles
