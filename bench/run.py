@@ -49,6 +49,7 @@ from cesu_orders.models import (  # noqa: E402
 )
 from cesu_orders.services.beneficiaries import beneficiary_sort_name  # noqa: E402
 from directory.models import Department, Provider, ProviderCentre  # noqa: E402
+from domiciliation.models import Case, CaseStatus, ClientFile  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
@@ -327,6 +328,51 @@ def directory_rows(runs: int) -> list:
     return [(label, path, timed(lambda p=path: client.get(p), runs)) for label, path in pages]
 
 
+def large_case_load(cases: int = 10_000) -> Case:
+    """`cases` client files sent to « Demo Domiciliation Paris », written in bulk: 70 % in
+    S1, the rest spread over the other statuses. Returns the demo company's case."""
+    provider = Provider.objects.get(slug="demo-domiciliation-paris")
+    if Case.objects.filter(provider=provider).count() < cases:
+        statuses = [s for s in CaseStatus.values if s != CaseStatus.S1]
+        files = ClientFile.objects.bulk_create(
+            ClientFile(
+                company_name=f"Bench Société {i:05d}",
+                rep_first_name="Jeanne",
+                rep_last_name=f"Bench{i:05d}",
+                legal_form="sas",
+                completed_step=6,
+            )
+            for i in range(cases)
+        )
+        Case.objects.bulk_create(
+            Case(
+                client_file=client_file,
+                provider=provider,
+                status=CaseStatus.S1 if i % 10 < 7 else statuses[i % len(statuses)],
+            )
+            for i, client_file in enumerate(files)
+        )
+    return Case.objects.get(provider=provider, client_file__company_name="Rousseau Conseil")
+
+
+def case_rows(runs: int) -> list:
+    case = large_case_load()
+    client = Client()
+    client.force_login(User.objects.get(username="domiciliataire@demo.example"))
+    base = f"/domiciliataire/dossiers/{case.public_id}/"
+    pages = [
+        ("provider dashboard, 10,000 cases", "/domiciliataire/"),
+        ("case list, 10,000 cases", "/domiciliataire/dossiers/"),
+        ("S1 queue, 7,000 cases", "/domiciliataire/dossiers/?statut=S1"),
+        ("S1 queue, page 100", "/domiciliataire/dossiers/?statut=S1&page=100"),
+        ("case search", "/domiciliataire/dossiers/?q=bench04242"),
+        ("case page", base),
+        ("case proofs (Justificatifs)", f"{base}justificatifs/"),
+        ("case contract (Contrat)", f"{base}contrat/"),
+    ]
+    return [(label, path, measure(client, path)) for label, path in pages]
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     with contextlib.redirect_stdout(io.StringIO()):  # The console backend's e-mails.
@@ -339,6 +385,7 @@ def main() -> None:
         rows.append((label, path, measure(client, path)))
     rows += order_rows(max(5, REPEAT // 5))
     rows += directory_rows(REPEAT)
+    rows += case_rows(REPEAT)
     floor = rows[0][2]["median"]
     lines = [
         "# Benchmarks",

@@ -164,11 +164,34 @@ def _centre_of(organization):
     return {"public_id": provider.centres.get().public_id}
 
 
-# The domiciliataire's routes with an object id: its admin may, another provider's admin
-# gets a 404.
+def _case_of(organization):
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.helpers import sent_file
+    from tests.factories import UserFactory
+
+    provider = make_provider(organization=organization, name="Dossiers Sweep")
+    case = sent_file(UserFactory(), [provider]).cases.get()
+    return {"public_id": case.public_id}
+
+
+def _agent_of(organization):
+    membership = MembershipFactory(organization=organization, role=Membership.Role.AGENT)
+    return {"public_id": membership.user.public_id}
+
+
+# The domiciliataire's routes with an object id: url name → (HTTP method, kwargs of an
+# object of the provider). Its admin may; another provider's admin gets a 404.
 PROVIDER_TENANT_ROUTES = {
-    "directory_provider:centre_update": "get",
-    "directory_provider:centre_delete": "post",
+    "directory_provider:centre_update": ("get", _centre_of),
+    "directory_provider:centre_delete": ("post", _centre_of),
+    "domiciliation_provider:case_detail": ("get", _case_of),
+    "domiciliation_provider:case_proofs": ("get", _case_of),
+    "domiciliation_provider:case_contract": ("get", _case_of),
+    "domiciliation_provider:case_contract_pdf": ("get", _case_of),
+    "domiciliation_provider:case_accept": ("post", _case_of),
+    "domiciliation_provider:case_dismiss": ("post", _case_of),
+    "domiciliation_provider:agent_deactivate": ("post", _agent_of),
+    "domiciliation_provider:agent_reactivate": ("post", _agent_of),
 }
 
 # Private routes with an object id that every member of the right kind shares (not
@@ -248,18 +271,19 @@ def test_another_provider_gets_a_404(client, db, name):
     from tests.directory.factories import ProviderOrganizationFactory
 
     own, other = ProviderOrganizationFactory(), ProviderOrganizationFactory()
-    url = reverse(name, kwargs=_centre_of(own))
-    method = PROVIDER_TENANT_ROUTES[name]
+    method, sample = PROVIDER_TENANT_ROUTES[name]
+    url = reverse(name, kwargs=sample(own))
     assert getattr(client, method)(url).status_code == 302  # anonymous: login first
     client.force_login(MembershipFactory(organization=other, role=Membership.Role.ADMIN).user)
     response = getattr(client, method)(url)
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
     client.force_login(MembershipFactory(organization=own, role=Membership.Role.ADMIN).user)
-    assert getattr(client, method)(url).status_code in {200, 302}
+    # 400: an empty form posted by its rightful user is answered with its errors.
+    assert getattr(client, method)(url).status_code in {200, 302, 400}
 
 
-PROVIDER_PAGES = "directory_provider:"
+PROVIDER_PAGES = ("directory_provider:", "domiciliation_provider:")
 
 
 @pytest.mark.parametrize(
@@ -296,9 +320,13 @@ def test_private_pages_render_for_a_member_without_unknown_variables(client, ali
 )
 def test_directory_and_provider_pages_render_without_unknown_variables(client, db, name):
     from tests.directory.factories import ProviderOrganizationFactory, make_provider
+    from tests.domiciliation.helpers import sent_file
+    from tests.factories import UserFactory
 
     organization = ProviderOrganizationFactory()
     provider = make_provider(organization=organization, name="Rendu")
+    sent_file(UserFactory(), [provider])  # so that the case list renders a row
+    MembershipFactory(organization=organization, role=Membership.Role.AGENT)
     client.force_login(
         MembershipFactory(organization=organization, role=Membership.Role.ADMIN).user
     )

@@ -96,4 +96,15 @@ def test_a_visitor_builds_a_file_and_sends_it_to_two_domiciliataires(portal, dem
     ]
     assert {case.status for case in cases} == {CaseStatus.S1}
     notified = {m.to[0] for m in mail.outbox if "Nouvelle demande de contrat" in m.subject}
-    assert notified == {"domiciliataire@demo.example", "domiciliataire2@demo.example"}
+    assert notified == {
+        "domiciliataire@demo.example",
+        "agent@demo.example",
+        "domiciliataire2@demo.example",
+    }
+
+    # Both domiciliataires find it in their S1 queue.
+    for login in ("domiciliataire@demo.example", "domiciliataire2@demo.example"):
+        page.get_by_role("banner").get_by_role("button", name="Se déconnecter").click()
+        portal.login(login)
+        portal.goto("/domiciliataire/dossiers/?statut=S1")
+        expect(page.get_by_role("row", name=re.compile("Nouvelle Start"))).to_be_visible()

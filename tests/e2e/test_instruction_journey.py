@@ -1,0 +1,105 @@
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from common.formats import french_datetime
+from domiciliation.models import Case, CaseStatus
+from tests.domiciliation.helpers import pdf_bytes
+
+
+def _review(page, proof_label, state, reason=None):
+    row = page.locator(".proof-review__row", has_text=proof_label)
+    row.get_by_label(state, exact=True).check()
+    if reason:
+        row.get_by_label("Motif de l’invalidation").select_option(label=reason)
+
+
+def _logout(portal):
+    portal.page.get_by_role("banner").get_by_role("button", name="Se déconnecter").click()
+
+
+def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
+    page = portal.page
+    case = Case.objects.get(client_file__company_name="Rousseau Conseil")
+
+    portal.login("domiciliataire@demo.example")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    portal.assert_accessible()
+    portal.screenshot("instruction-dashboard")
+    page.get_by_role("link", name="Dossier en attente d’acceptation ou de classement (S1)").click()
+    expect(page.get_by_role("row", name=re.compile("Rousseau Conseil"))).to_be_visible()
+    portal.assert_accessible()
+    portal.screenshot("instruction-s1")
+
+    page.get_by_role("link", name="Rousseau Conseil").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("Infos du dossier client domicilié")
+    expect(page.get_by_text("Conseil en organisation")).to_be_visible()
+    portal.assert_accessible()
+    portal.screenshot("instruction-case")
+
+    page.get_by_role("link", name="Justificatifs").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("Justificatifs")
+    page.get_by_text("Afficher l’aperçu de Pièce d’identité", exact=False).click()
+    expect(page.get_by_title("Aperçu de Pièce d’identité du représentant légal")).to_be_visible()
+    portal.assert_accessible()
+    portal.screenshot("instruction-proofs")
+    _review(page, "Pièce d’identité", "Validé")
+    _review(page, "Statuts", "Validé")
+    _review(page, "Justificatif de domicile", "Invalidé", "Document illisible")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Mettre à jour").click()
+    expect(page.get_by_role("status")).to_contain_text("e-mail récapitulatif")
+    (recap,) = mail.outbox
+    assert recap.to == ["client@demo.example"]
+    assert "Document illisible" in recap.body
+
+    # The company replaces the invalidated proof from its dashboard.
+    _logout(portal)
+    portal.login("client@demo.example")
+    portal.goto("/domiciliation/")
+    proof_state = page.get_by_role("listitem").filter(
+        has_text=re.compile("^Justificatif de domicile")
+    )
+    expect(proof_state).to_contain_text("invalidé (Document illisible)")
+    portal.screenshot("instruction-company-invalidated")
+    page.get_by_role("link", name="Mettre à jour mes justificatifs").click()
+    replacement = tmp_path / "nouveau-domicile.pdf"
+    replacement.write_bytes(pdf_bytes())
+    card = page.locator(".provider-card", has_text="Justificatif de domicile")
+    card.locator("input[type=file]").set_input_files(replacement)
+    card.get_by_role("button", name=re.compile("^(Ajouter|Remplacer)")).click()
+    expect(page.get_by_role("status")).to_contain_text("enregistré")
+
+    _logout(portal)
+    portal.login("domiciliataire@demo.example")
+    portal.goto(f"/domiciliataire/dossiers/{case.public_id}/justificatifs/")
+    expect(page.get_by_text("nouveau-domicile.pdf")).to_be_visible()
+    _review(page, "Justificatif de domicile", "Validé")
+    page.get_by_role("button", name="Mettre à jour").click()
+    expect(page.get_by_role("status")).to_contain_text("e-mail récapitulatif")
+
+    page.get_by_role("link", name="Contrat").click()
+    expect(page.get_by_role("heading", name="Contrat", exact=True)).to_be_visible()
+    page.get_by_label("Prix mensuel HT (€)").fill("29,90")
+    page.get_by_label("Frais de dossier HT (€)").fill("0")
+    page.get_by_role("button", name="Enregistrer l’offre").click()
+    expect(page.get_by_role("status")).to_contain_text("L’offre est enregistrée")
+    expect(page.get_by_role("article", name="Contrat de domiciliation")).to_contain_text("DOM-")
+    portal.assert_accessible()
+    portal.screenshot("instruction-contract")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Accepter le dossier").click()
+    expect(page.get_by_role("status")).to_contain_text("Le dossier est accepté")
+    portal.assert_accessible()
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED
+    assert abs(case.payment_due_at - (timezone.now() + timedelta(days=7))) < timedelta(minutes=5)
+    (accepted,) = mail.outbox
+    assert accepted.to == ["client@demo.example"]
+    assert french_datetime(case.payment_due_at) in accepted.body
+    # 3 months × 29,90 € HT + 20 % VAT
+    assert "107,64\u00a0€ TTC" in accepted.body
