@@ -2,6 +2,7 @@ import secrets
 import string
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,3 +58,14 @@ def membership_create(*, user: User, organization: Organization, role: str) -> M
             f"{organization.get_kind_display().lower()}."
         )
     return Membership.objects.create(user=user, organization=organization, role=role)
+
+
+def email_in_use(email: str, *, user: User | None = None) -> bool:
+    """Whether another account than `user` already has `email` (as its address, its
+    login or one of its allauth addresses): one person, one login."""
+    others = User.objects.exclude(pk=user.pk) if user else User.objects.all()
+    return (
+        others.filter(email__iexact=email).exists()
+        or others.filter(username__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    )

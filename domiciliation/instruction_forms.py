@@ -81,11 +81,14 @@ class ProofReviewForm(forms.Form):
         """Every proof the posted form speaks of, known to this form or not."""
         return {name[len("etat-") :] for name in self.data if name.startswith("etat-")}
 
+    @property
+    def decidable_rows(self) -> list[dict]:
+        """The rows with a proof to decide on (a missing proof has nothing to review)."""
+        return [row for row in self.rows if "state" in row]
+
     def clean(self):
         cleaned = super().clean()
-        for row in self.rows:
-            if "state" not in row:
-                continue
+        for row in self.decidable_rows:
             key = row["review"].proof.public_id
             if cleaned.get(f"etat-{key}") != ProofReview.State.INVALIDATED:
                 continue
@@ -101,9 +104,7 @@ class ProofReviewForm(forms.Form):
     def decisions(self) -> list[ReviewDecision]:
         """The states chosen (a proof left without a choice keeps its state)."""
         decisions = []
-        for row in self.rows:
-            if "state" not in row:
-                continue
+        for row in self.decidable_rows:
             key = row["review"].proof.public_id
             state = self.cleaned_data.get(f"etat-{key}")
             if not state:
@@ -114,7 +115,7 @@ class ProofReviewForm(forms.Form):
             decisions.append(ReviewDecision(proof_id=str(key), state=state, reason=reason))
         # A proof posted that this form does not know: the service says why (replaced
         # meanwhile, or not part of the case).
-        known = {str(row["review"].proof.public_id) for row in self.rows if "state" in row}
+        known = {str(row["review"].proof.public_id) for row in self.decidable_rows}
         for proof_id in sorted(self.posted_proof_ids() - known):
             decisions.append(
                 ReviewDecision(proof_id=proof_id, state=self.data.get(f"etat-{proof_id}", ""))

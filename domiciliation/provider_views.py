@@ -155,13 +155,17 @@ def case_contract(request, public_id):
             messages.success(request, "L’offre est enregistrée dans le contrat.")
             return redirect("domiciliation_provider:case_contract", case.public_id)
         case.refresh_from_db()
+    status = 400 if request.method == "POST" else 200
+    return _contract_page(request, case, offer_form, DismissForm(), status=status)
+
+
+def _contract_page(request, case, offer_form, dismiss_form, *, status):
     context = {
         **_contract_context(case),
         "offer_form": offer_form,
-        "dismiss_form": DismissForm(),
+        "dismiss_form": dismiss_form,
         "missing": missing_for_acceptance(case) if case.status == CaseStatus.S1 else [],
     }
-    status = 400 if request.method == "POST" else 200
     return _render_case(request, case, "contract", context, status=status)
 
 
@@ -205,13 +209,7 @@ def case_dismiss_view(request, public_id):
                 request, "Le dossier est classé sans suite et le client en est informé."
             )
             return redirect("domiciliation_provider:case_contract", case.public_id)
-    context = {
-        **_contract_context(case),
-        "offer_form": OfferForm(instance=case),
-        "dismiss_form": form,
-        "missing": missing_for_acceptance(case) if case.status == CaseStatus.S1 else [],
-    }
-    return _render_case(request, case, "contract", context, status=400)
+    return _contract_page(request, case, OfferForm(instance=case), form, status=400)
 
 
 @admin_required
@@ -277,27 +275,24 @@ def _team_member(request, public_id) -> User:
     )
 
 
-@require_POST
-@admin_required
-def agent_deactivate_view(request, public_id):
+def _agent_access(request, public_id, service, done: str):
     user = _team_member(request, public_id)
     try:
-        agent_deactivate(organization=request.organization, user=user, by=request.user)
+        service(organization=request.organization, user=user, by=request.user)
     except TeamError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"L’accès de {user.get_full_name()} est désactivé.")
+        messages.success(request, f"L’accès de {user.get_full_name()} est {done}.")
     return redirect("domiciliation_provider:team")
+
+
+@require_POST
+@admin_required
+def agent_deactivate_view(request, public_id):
+    return _agent_access(request, public_id, agent_deactivate, "désactivé")
 
 
 @require_POST
 @admin_required
 def agent_reactivate_view(request, public_id):
-    user = _team_member(request, public_id)
-    try:
-        agent_reactivate(organization=request.organization, user=user, by=request.user)
-    except TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"L’accès de {user.get_full_name()} est réactivé.")
-    return redirect("domiciliation_provider:team")
+    return _agent_access(request, public_id, agent_reactivate, "réactivé")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.services import membership_create, user_set_temporary_password
+from accounts.services import email_in_use, membership_create, user_set_temporary_password
 from common.formats import french_datetime
 from common.phones import normalize_phone
 from notifications.services import notify
@@ -35,11 +35,7 @@ def phone_normalize(phone: str) -> str:
 
 
 def _check_email_free(email: str, *, user: User | None = None) -> None:
-    others = User.objects.exclude(pk=user.pk) if user else User.objects.all()
-    taken = others.filter(email__iexact=email).exists() or (
-        EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
-    )
-    if taken:
+    if email_in_use(email, user=user):
         raise ManagerError(
             "Cette adresse e-mail est déjà utilisée par un autre compte.", field="email"
         )

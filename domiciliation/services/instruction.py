@@ -16,6 +16,7 @@ from common.formats import french_datetime
 from directory.models import ProviderCentre
 
 from ..models import Case, CaseEvent, CaseStatus, Proof, ProofReview
+from ..selectors import case_reviews
 from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company
 
 # « Le client dispose de 7 jours pour faire le premier paiement. »
@@ -79,9 +80,7 @@ def case_review_proofs(
     event = CaseEvent.objects.create(
         case=case, actor=actor, note=f"Justificatifs examinés{NBSP}: {summary}"
     )
-    all_reviews = list(case.reviews.select_related("proof_type"))
-    for review in all_reviews:
-        review.required = review.proof_type.required_for(case.client_file)
+    all_reviews = case_reviews(case)
     has_invalidated = any(r.state == ProofReview.State.INVALIDATED for r in all_reviews)
     notify_company(
         case,

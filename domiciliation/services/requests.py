@@ -18,7 +18,7 @@ from ..models import (
     ProofReview,
     ProofType,
 )
-from .cases import NBSP, case_lock, case_move, notify_provider
+from .cases import NBSP, case_lock, case_move, company_email, notify_provider
 
 # The questionnaire's steps, in order: (number, title).
 STEPS = [
@@ -205,7 +205,7 @@ def client_file_send(
         notify_provider(case, "domiciliation_new_case", {}, key="new")
         created.append(case)
     if created:
-        email = client_file.rep_email or (actor.email if actor else "")
+        email = company_email(client_file)
         if email:
             notify(
                 "domiciliation_file_sent",

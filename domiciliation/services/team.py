@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, User
-from accounts.services import membership_create
+from accounts.services import email_in_use, membership_create
 from notifications.services import notify
 
 
@@ -42,12 +42,7 @@ def agent_invite(
     one. An address already used by any account is refused: one person, one login."""
     Organization.objects.select_for_update().get(pk=organization.pk)
     email = email.strip().lower()
-    taken = (
-        User.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(username__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    )
-    if taken:
+    if email_in_use(email):
         raise TeamError(
             "Cette adresse e-mail est déjà utilisée par un autre compte.", field="email"
         )
