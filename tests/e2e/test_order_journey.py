@@ -38,10 +38,13 @@ def test_a_manager_orders_with_a_saved_cart_and_staff_marks_it_made(portal, demo
     expect(page.get_by_label("Valeur faciale, Bernard Lucas").nth(1)).to_have_value("10.00")
 
     # Delivery: an address, a transport mode and a day on the calendar, by keyboard.
-    page.get_by_label("Adresse de livraison des carnets papier").select_option(
-        label="Siège – 12 rue des Ateliers, 69007 Lyon"
-    )
-    page.get_by_label(re.compile("^Standard")).check()
+    # Each change redraws the calendar (htmx): wait for it before picking a day.
+    with page.expect_response(re.compile("/commandes/nouvelle/calendrier/")):
+        page.get_by_label("Adresse de livraison des carnets papier").select_option(
+            label="Siège – 12 rue des Ateliers, 69007 Lyon"
+        )
+    with page.expect_response(re.compile("/commandes/nouvelle/calendrier/")):
+        page.get_by_label(re.compile("^Standard")).check()
     first_day = page.locator(".delivery-calendar__day input").first
     day_label = page.locator(".delivery-calendar__day label").first
     day_label.click()
