@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyTabularInline
 
-from .models import Case, CaseEvent, ClientFile, ContractTemplate, ProofType
+from .models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    ClientFile,
+    ContractTemplate,
+    Invoice,
+    Payment,
+    ProofType,
+    Signature,
+)
 
 
 @admin.register(ProofType)
@@ -14,6 +24,21 @@ class ProofTypeAdmin(admin.ModelAdmin):
 class CaseEventInline(ReadOnlyTabularInline):
     model = CaseEvent
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
+
+
+class PaymentInline(ReadOnlyTabularInline):
+    model = Payment
+    fields = ["created_at", "method", "status", "amount", "reference", "confirmed_at"]
+
+
+class SignatureInline(ReadOnlyTabularInline):
+    model = Signature
+    fields = ["party", "signer_name", "signed_at", "ip_address", "document_sha256"]
+
+
+class CaseDocumentInline(ReadOnlyTabularInline):
+    model = CaseDocument
+    fields = ["kind", "sha256", "created_at"]
 
 
 @admin.register(Case)
@@ -36,8 +61,12 @@ class CaseAdmin(admin.ModelAdmin):
         "decided_by",
         "dismissal_reason",
         "payment_due_at",
+        "payment_reminders_sent",
+        "paid_at",
+        "signed_at",
+        "contract_starts_on",
     ]
-    inlines = [CaseEventInline]
+    inlines = [PaymentInline, SignatureInline, CaseDocumentInline, CaseEventInline]
 
     def has_add_permission(self, request):
         return False
@@ -59,3 +88,19 @@ class ContractTemplateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "updated_at"]
     list_select_related = ["provider"]
     autocomplete_fields = ["provider"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    """Issued invoices are kept as they are: staff read them."""
+
+    list_display = ["number", "provider", "issue_date", "amount_incl_tax"]
+    list_select_related = ["provider"]
+    search_fields = ["number", "provider__legal_name", "case__client_file__company_name"]
+    readonly_fields = [field.name for field in Invoice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -298,6 +299,12 @@ class Case(models.Model):
     )
     dismissal_reason = models.TextField("motif du classement sans suite", blank=True)
     payment_due_at = models.DateTimeField("premier paiement attendu avant", null=True, blank=True)
+    # The last reminder sent for the current deadline: 0 none, 1 three days before, 2 one
+    # day before. Reactivation sets it back to 0.
+    payment_reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
+    paid_at = models.DateTimeField("payé le", null=True, blank=True)
+    signed_at = models.DateTimeField("signé le", null=True, blank=True)
+    contract_starts_on = models.DateField("début du contrat", null=True, blank=True)
     created_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -312,7 +319,10 @@ class Case(models.Model):
                 fields=["client_file", "provider"], name="case_one_per_provider_and_file"
             )
         ]
-        indexes = [models.Index(fields=["provider", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["provider", "status", "created_at"]),
+            models.Index(fields=["status", "payment_due_at"], name="case_status_due"),
+        ]
 
     def __str__(self):
         return f"{self.client_file} chez {self.provider}"
@@ -320,6 +330,15 @@ class Case(models.Model):
     @property
     def has_offer(self) -> bool:
         return self.monthly_price is not None and self.centre_id is not None
+
+    @property
+    def issued_invoice(self):
+        """The invoice of the first payment, or None before it (a template must not
+        touch the reverse one-to-one, which raises when there is none)."""
+        try:
+            return self.invoice
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def first_payment(self):
@@ -430,3 +449,181 @@ class ContractTemplate(models.Model):
             if title:
                 articles.append((title.strip(), text.strip()))
         return articles
+
+
+class Payment(models.Model):
+    """One attempt at the first payment of a case: online (Stripe or the simulated
+    provider) or a bank transfer recorded by the domiciliataire. Only a succeeded payment
+    moves the case; one received after expiry waits for the domiciliataire's decision."""
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", "Carte bancaire (Stripe)"
+        SIMULATED = "simulated", "Carte bancaire (paiement simulé)"
+        TRANSFER = "transfer", "Virement bancaire"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        SUCCEEDED = "succeeded", "Reçu"
+        FAILED = "failed", "Échoué"
+        RECEIVED_LATE = "received_late", "Reçu après expiration, à traiter"
+        REFUNDED = "refunded", "Remboursé"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField("moyen de paiement", max_length=10, choices=Method.choices)
+    status = models.CharField(
+        "statut", max_length=15, choices=Status.choices, default=Status.PENDING
+    )
+    amount = models.DecimalField("montant TTC", max_digits=10, decimal_places=2)
+    # The Checkout Session id at Stripe, or the bank transfer's reference.
+    reference = models.CharField("référence", max_length=255, blank=True)
+    # Stripe's PaymentIntent, needed to refund a payment received after expiry.
+    provider_payment_id = models.CharField("identifiant du paiement", max_length=255, blank=True)
+    received_on = models.DateField("reçu le", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "paiement"
+        verbose_name_plural = "paiements"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="succeeded"),
+                name="payment_one_succeeded_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount} € ({self.get_status_display()})"
+
+
+class Invoice(models.Model):
+    """The invoice the domiciliataire issues for the first payment. Numbers follow each
+    other without gaps per domiciliataire and year (CGI, annexe II, art. 242 nonies A)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="invoices")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="invoice")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="invoice")
+    number = models.CharField("numéro", max_length=30)
+    issue_date = models.DateField("date d’émission")
+    rent_excl_tax = models.DecimalField("domiciliation HT", max_digits=10, decimal_places=2)
+    setup_fee_excl_tax = models.DecimalField("frais de dossier HT", max_digits=10, decimal_places=2)
+    amount_excl_tax = models.DecimalField("montant HT", max_digits=10, decimal_places=2)
+    vat_amount = models.DecimalField("TVA", max_digits=10, decimal_places=2)
+    amount_incl_tax = models.DecimalField("montant TTC", max_digits=10, decimal_places=2)
+    pdf = models.FileField(
+        "PDF", storage=private_storage, upload_to=UuidUploadTo("invoices"), blank=True
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "facture de domiciliation"
+        verbose_name_plural = "factures de domiciliation"
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "number"], name="invoice_number_per_provider"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class CaseDocument(models.Model):
+    """A PDF of the case kept as issued: the contract to sign, the signed and sealed
+    contract, the « attestation de domiciliation ». Its SHA-256 is what signers sign."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", "Contrat à signer"
+        SIGNED_CONTRACT = "signed_contract", "Contrat signé et scellé"
+        ATTESTATION = "attestation", "Attestation de domiciliation"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("document", max_length=20, choices=Kind.choices)
+    file = models.FileField("PDF", storage=private_storage, upload_to=UuidUploadTo("contracts"))
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document du dossier"
+        verbose_name_plural = "documents du dossier"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="document_one_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.case}"
+
+
+class Signature(models.Model):
+    """One party's signature of the contract: the company's representative, or one admin
+    of the domiciliataire. Its public id is the signing link's."""
+
+    class Party(models.TextChoices):
+        COMPANY = "company", "Le domicilié"
+        PROVIDER = "provider", "Le domiciliataire"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField("partie", max_length=10, choices=Party.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signataire",
+    )
+    signer_name = models.CharField("nom du signataire", max_length=300, blank=True)
+    phone = models.CharField("téléphone du code", max_length=20, blank=True)
+    signed_at = models.DateTimeField("signé le", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    user_agent = models.CharField("navigateur", max_length=500, blank=True)
+    document_sha256 = models.CharField("empreinte du PDF signé", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "signature"
+        verbose_name_plural = "signatures"
+        ordering = ["party"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="signature_one_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} – {self.case}"
+
+
+class SignatureCode(models.Model):
+    """A one-time code sent by SMS to the signer: 6 digits, valid 10 minutes, 5 attempts.
+    Only its HMAC is stored."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="codes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    phone = models.CharField("envoyé au", max_length=20)
+    created_at = models.DateTimeField("envoyé le")
+    expires_at = models.DateTimeField("valable jusqu’au")
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de signature"
+        verbose_name_plural = "codes de signature"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Code du {self.created_at:%d/%m/%Y %H:%M} pour {self.signature}"

@@ -11,26 +11,28 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import get_for_organization_or_404, organization_required
 from directory.models import Provider
-from notifications.pdf import render_pdf
 
+from .documents import contract_context, contract_pdf
 from .instruction_forms import (
     AgentInviteForm,
     CaseFilterForm,
     ContractTemplateForm,
     DismissForm,
     OfferForm,
+    PhoneForm,
     ProofReviewForm,
+    TransferForm,
 )
-from .models import Case, CaseStatus, ContractTemplate
+from .models import Case, CaseDocument, CaseStatus, ContractTemplate, Invoice, Payment, Signature
 from .selectors import (
     case_reviews,
     cases_with_details,
-    contract_template,
     provider_case_counts,
     provider_cases,
     provider_key_figures,
 )
-from .services.cases import CaseRefused
+from .services.cases import CaseRefused, recorded_refusal
+from .services.deadlines import case_reactivate
 from .services.instruction import (
     StaleReview,
     case_accept,
@@ -39,10 +41,10 @@ from .services.instruction import (
     case_set_offer,
     missing_for_acceptance,
 )
+from .services.payments import payment_record_transfer, payment_refund
 from .services.team import TeamError, agent_deactivate, agent_invite, agent_reactivate
 
 PER_PAGE = 50
-PARTY_FIELDS = ["legal_name", "trade_name", "siren", "approval_number", "approval_date"]
 ROLES = [Membership.Role.ADMIN, Membership.Role.AGENT]
 member_required = organization_required(kind=Organization.Kind.PROVIDER, roles=ROLES)
 admin_required = organization_required(
@@ -125,18 +127,6 @@ def case_proofs(request, public_id):
     return _render_case(request, case, "proofs", {"form": form}, status=status)
 
 
-def _contract_context(case: Case) -> dict:
-    provider = case.provider
-    return {
-        "case": case,
-        "client_file": case.client_file,
-        # The domiciliataire's identity as staff approved it.
-        "party": {field: provider.public(field) for field in PARTY_FIELDS},
-        "template": contract_template(case),
-        "payment": case.first_payment,
-    }
-
-
 @member_required
 def case_contract(request, public_id):
     """« Contrat »: the offer, the contract as it will be signed, and the two decisions."""
@@ -161,7 +151,7 @@ def case_contract(request, public_id):
 
 def _contract_page(request, case, offer_form, dismiss_form, *, status):
     context = {
-        **_contract_context(case),
+        **contract_context(case),
         "offer_form": offer_form,
         "dismiss_form": dismiss_form,
         "missing": missing_for_acceptance(case) if case.status == CaseStatus.S1 else [],
@@ -172,7 +162,7 @@ def _contract_page(request, case, offer_form, dismiss_form, *, status):
 @member_required
 def case_contract_pdf(request, public_id):
     case = _case(request, public_id)
-    pdf = render_pdf("pdf/domiciliation_contract.html", _contract_context(case))
+    pdf = contract_pdf(case)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="contrat-{case.public_id}.pdf"'
     return response
@@ -210,6 +200,79 @@ def case_dismiss_view(request, public_id):
             )
             return redirect("domiciliation_provider:case_contract", case.public_id)
     return _contract_page(request, case, OfferForm(instance=case), form, status=400)
+
+
+def _payment_page(request, case, transfer_form, *, status=200):
+    documents = {document.kind: document for document in case.documents.all()}
+    signatures = {
+        signature.party: signature for signature in case.signatures.select_related("signer")
+    }
+    context = {
+        "payments": case.payments.select_related("recorded_by"),
+        "invoice": Invoice.objects.filter(case=case).first(),
+        "signatures": [signatures.get(party) for party in Signature.Party],
+        "provider_signature": signatures.get(Signature.Party.PROVIDER),
+        "documents": [documents[kind] for kind in CaseDocument.Kind if kind in documents],
+        "transfer_form": transfer_form,
+        "is_admin": request.membership.role == Membership.Role.ADMIN,
+    }
+    return _render_case(request, case, "payment", context, status=status)
+
+
+@member_required
+def case_payment(request, public_id):
+    """« Paiement et signature »: payments, the invoice, the signatures and the documents;
+    a transfer to record, an expired case to reactivate, a late payment to refund."""
+    case = _case(request, public_id)
+    return _payment_page(request, case, TransferForm())
+
+
+@require_POST
+@member_required
+def case_transfer(request, public_id):
+    case = _case(request, public_id)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            with recorded_refusal(case, actor=request.user, attempt="Virement"):
+                payment_record_transfer(case=case, actor=request.user, **form.cleaned_data)
+        except CaseRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Le virement est enregistré.")
+            return redirect("domiciliation_provider:case_payment", case.public_id)
+    case.refresh_from_db()
+    return _payment_page(request, case, form, status=400)
+
+
+@require_POST
+@member_required
+def case_reactivate_view(request, public_id):
+    case = _case(request, public_id)
+    try:
+        case_reactivate(case=case, actor=request.user)
+    except CaseRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "Le dossier est réactivé : le client a de nouveau 7 jours pour payer."
+        )
+    return redirect("domiciliation_provider:case_payment", case.public_id)
+
+
+@require_POST
+@member_required
+def payment_refund_view(request, public_id, payment_id):
+    case = _case(request, public_id)
+    payment = get_object_or_404(Payment, case=case, public_id=payment_id)
+    try:
+        with recorded_refusal(case, actor=request.user, attempt="Remboursement"):
+            payment_refund(payment=payment, actor=request.user)
+    except CaseRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Le paiement est remboursé et le client en est informé.")
+    return redirect("domiciliation_provider:case_payment", case.public_id)
 
 
 @admin_required
@@ -256,6 +319,10 @@ def team(request):
         else:
             messages.success(request, f"Une invitation est envoyée à {user.email}.")
             return redirect("domiciliation_provider:team")
+    return _team_page(request, form, PhoneForm(initial={"phone": request.user.phone}))
+
+
+def _team_page(request, form, phone_form):
     members = (
         Membership.objects.filter(organization=request.organization)
         .select_related("user")
@@ -264,9 +331,22 @@ def team(request):
     return render(
         request,
         "domiciliation/provider/team.html",
-        {"form": form, "members": members},
+        {"form": form, "phone_form": phone_form, "members": members},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@admin_required
+def own_phone(request):
+    """The admin's mobile, where the codes to sign contracts are sent."""
+    form = PhoneForm(request.POST)
+    if form.is_valid():
+        request.user.phone = form.cleaned_data["phone"]
+        request.user.save(update_fields=["phone"])
+        messages.success(request, "Votre téléphone mobile est enregistré.")
+        return redirect("domiciliation_provider:team")
+    return _team_page(request, AgentInviteForm(), form)
 
 
 def _team_member(request, public_id) -> User:

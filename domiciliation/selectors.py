@@ -4,12 +4,12 @@ with everything its pages show, and the contract."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization
 
-from .models import Case, CaseStatus, ContractTemplate, ProofReview
+from .models import Case, CaseStatus, ContractTemplate, Payment, ProofReview
 
 
 def provider_cases(
@@ -17,7 +17,12 @@ def provider_cases(
 ) -> QuerySet[Case]:
     """The domiciliataire's cases for its list: S1 oldest first (the queue), any other
     view newest first; `query` matches the company or the representative."""
-    cases = Case.objects.for_organization(organization).select_related("client_file")
+    late_payment = Payment.objects.filter(case=OuterRef("pk"), status=Payment.Status.RECEIVED_LATE)
+    cases = (
+        Case.objects.for_organization(organization)
+        .select_related("client_file")
+        .annotate(has_late_payment=Exists(late_payment))
+    )
     if status:
         cases = cases.filter(status=status)
     for word in query.split()[:5]:

@@ -273,8 +273,10 @@ def dashboard(request):
         .prefetch_related(
             Prefetch(
                 "cases",
-                queryset=Case.objects.select_related("provider").prefetch_related(
-                    Prefetch("reviews", queryset=ProofReview.objects.select_related("proof_type"))
+                queryset=Case.objects.select_related("provider", "invoice").prefetch_related(
+                    Prefetch("reviews", queryset=ProofReview.objects.select_related("proof_type")),
+                    "signatures",
+                    "documents",
                 ),
             )
         )

@@ -35,6 +35,8 @@ class Notification(models.Model):
     subject = models.CharField("objet", max_length=255, blank=True)
     body_text = models.TextField("texte")
     body_html = models.TextField("HTML", blank=True)
+    # Files from private storage attached to an e-mail: [{"name", "path", "mimetype"}].
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     # A message carrying a secret (temporary password, password-reset link): its body is
     # hidden from staff and erased once sent.
     is_sensitive = models.BooleanField("contenu confidentiel", default=False)

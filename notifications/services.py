@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -49,10 +50,13 @@ def notify(
     idempotency_key: str,
     user=None,
     sensitive: bool = False,
+    attachments: list[dict] | None = None,
 ) -> list[Notification]:
     """Queues the e-mail and/or SMS of `event`, rendered from templates/emails/<event>/ and
     templates/sms/<event>.txt. Must run inside the caller's transaction, so that nothing is
-    sent for a write that rolls back; a key already used returns its rows unchanged."""
+    sent for a write that rolls back; a key already used returns its rows unchanged.
+    `attachments` name files of the private storage ({"name", "path", "mimetype"}), read
+    when the e-mail is sent."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify() must run inside a transaction (transaction.atomic).")
     context = {**context, "portal_base_url": settings.PORTAL_BASE_URL}
@@ -65,6 +69,7 @@ def notify(
                 "subject": _one_line(_render_text(f"emails/{event}/subject.txt", context)),
                 "body_text": _render_text(f"emails/{event}/body.txt", context).strip(),
                 "body_html": render_to_string(f"emails/{event}/body.html", context),
+                "attachments": attachments or [],
             }
         )
     if phone:
@@ -136,6 +141,7 @@ def _queue(
     idempotency_key: str | None,
     user,
     sensitive: bool = False,
+    attachments: list[dict] | None = None,
 ) -> Notification:
     """Writes the row and schedules its delivery on commit. A row whose key exists is
     returned as it is and nothing is scheduled: a message is never sent twice."""
@@ -148,6 +154,7 @@ def _queue(
         "body_html": body_html,
         "user": user,
         "is_sensitive": sensitive,
+        "attachments": attachments or [],
     }
     if idempotency_key is None:
         notification, created = Notification.objects.create(**fields), True
@@ -217,6 +224,10 @@ def _send(notification: Notification) -> str:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    storage = storages["private"]
+    for attachment in notification.attachments:
+        with storage.open(attachment["path"], "rb") as file:
+            message.attach(attachment["name"], file.read(), attachment["mimetype"])
     message.send()
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     return "" if message_id is None else str(message_id)

@@ -62,6 +62,8 @@ PUBLIC = {
     # A visitor's draft: reachable without an account through its session only (another
     # visitor or user gets a 404: tests/domiciliation).
     "domiciliation:step",
+    # Stripe's webhook: trusted for its signature only (tests/domiciliation/test_payments).
+    "domiciliation:stripe_webhook",
 }
 
 
@@ -132,6 +134,36 @@ def _sent_case_of_alice(ctx):
     return sent_file(ctx["alice"], [make_provider(name="Sweep Domiciliation")]).cases.get()
 
 
+def _paid_case_of_alice(ctx):
+    """A case of alice's file, accepted and paid through the services: it has its
+    payment, invoice, signatures and contract."""
+    from domiciliation.documents import contract_document
+    from domiciliation.models import Payment
+    from domiciliation.services.payments import payment_confirm, payment_start
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.helpers import accepted_case
+
+    provider = make_provider(name="Sweep Paiement")
+    admin = MembershipFactory(organization=provider.organization, role=Membership.Role.ADMIN)
+    case = accepted_case(ctx["alice"], [provider], admin.user)
+    payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=ctx["alice"])
+    payment_confirm(payment=payment, amount=payment.amount)
+    contract_document(case_id=case.pk)
+    return case
+
+
+def _pending_payment_of_alice(ctx):
+    from domiciliation.models import Payment
+    from domiciliation.services.payments import payment_start
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.helpers import accepted_case
+
+    provider = make_provider(name="Sweep Paiement")
+    admin = MembershipFactory(organization=provider.organization, role=Membership.Role.ADMIN)
+    case = accepted_case(ctx["alice"], [provider], admin.user)
+    return payment_start(case=case, method=Payment.Method.SIMULATED, actor=ctx["alice"])
+
+
 # Private routes with an object id: url name → (HTTP method, kwargs of an object that
 # belongs to organization A). Charlie, from organization B, must get a 404.
 TENANT_ROUTES = {
@@ -154,6 +186,33 @@ TENANT_ROUTES = {
         "get",
         lambda ctx: {"public_id": _client_file_of_alice(ctx).proofs.first().public_id},
     ),
+    "domiciliation:payment": (
+        "get",
+        lambda ctx: {"public_id": _paid_case_of_alice(ctx).public_id},
+    ),
+    "domiciliation:payment_simulation": (
+        "get",
+        lambda ctx: {"public_id": _pending_payment_of_alice(ctx).public_id},
+    ),
+    "domiciliation:invoice": (
+        "get",
+        lambda ctx: {"public_id": _paid_case_of_alice(ctx).invoice.public_id},
+    ),
+    "domiciliation:document": (
+        "get",
+        lambda ctx: {"public_id": _paid_case_of_alice(ctx).documents.get().public_id},
+    ),
+}
+
+# Signing links: anyone but the signer gets a 403 that says whose link it is, and the
+# attempt is written on the case's timeline (tests/domiciliation/test_signatures).
+SIGNING_ROUTES = {
+    "domiciliation:signature": (
+        "get",
+        lambda ctx: {
+            "public_id": _paid_case_of_alice(ctx).signatures.get(party="company").public_id
+        },
+    ),
 }
 
 
@@ -174,6 +233,27 @@ def _case_of(organization):
     return {"public_id": case.public_id}
 
 
+def _accepted_case_of(organization):
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.helpers import accepted_case
+    from tests.factories import UserFactory
+
+    provider = make_provider(organization=organization, name="Paiements Sweep")
+    admin = MembershipFactory(organization=organization, role=Membership.Role.ADMIN)
+    return accepted_case(UserFactory(), [provider], admin.user)
+
+
+def _late_payment_of(organization):
+    from domiciliation.models import Case, CaseStatus, Payment
+
+    case = _accepted_case_of(organization)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.EXPIRED)
+    payment = Payment.objects.create(
+        case=case, method=Payment.Method.TRANSFER, amount=Decimal("168.00"), status="received_late"
+    )
+    return {"public_id": case.public_id, "payment_id": payment.public_id}
+
+
 def _agent_of(organization):
     membership = MembershipFactory(organization=organization, role=Membership.Role.AGENT)
     return {"public_id": membership.user.public_id}
@@ -190,6 +270,13 @@ PROVIDER_TENANT_ROUTES = {
     "domiciliation_provider:case_contract_pdf": ("get", _case_of),
     "domiciliation_provider:case_accept": ("post", _case_of),
     "domiciliation_provider:case_dismiss": ("post", _case_of),
+    "domiciliation_provider:case_payment": ("get", _case_of),
+    "domiciliation_provider:case_transfer": (
+        "post",
+        lambda organization: {"public_id": _accepted_case_of(organization).public_id},
+    ),
+    "domiciliation_provider:case_reactivate": ("post", _case_of),
+    "domiciliation_provider:payment_refund": ("post", _late_payment_of),
     "domiciliation_provider:agent_deactivate": ("post", _agent_of),
     "domiciliation_provider:agent_reactivate": ("post", _agent_of),
 }
@@ -229,6 +316,7 @@ def test_every_route_is_declared():
         and name not in TENANT_ROUTES
         and name not in SHARED_ROUTES
         and name not in PROVIDER_TENANT_ROUTES
+        and name not in SIGNING_ROUTES
     ]
     assert undeclared == [], "Declare these routes in PUBLIC, TENANT_ROUTES or SHARED_ROUTES"
 
@@ -264,6 +352,19 @@ def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
 
     client.force_login(alice)
     assert getattr(client, method)(url).status_code in {200, 302}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNING_ROUTES))
+def test_a_signing_link_is_refused_to_anyone_but_its_signer(client, org_a, alice, charlie, name):
+    method, sample = SIGNING_ROUTES[name]
+    url = reverse(name, kwargs=sample({"org_a": org_a, "alice": alice}))
+    assert getattr(client, method)(url).status_code == 302  # anonymous: login first
+    client.force_login(charlie)
+    response = getattr(client, method)(url)
+    assert response.status_code == 403
+    assert "Lien de signature réservé" in response.content.decode()
+    client.force_login(alice)
+    assert getattr(client, method)(url).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(PROVIDER_TENANT_ROUTES))

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from common.formats import french_datetime
 from common.phones import display_phone
 
 from ..pricing import format_euros
@@ -31,3 +32,9 @@ def percent(value: Decimal | int | None) -> str:
 
 
 register.filter("phone", display_phone)
+
+
+@register.filter(name="datetime_fr")
+def datetime_fr(value) -> str:
+    """« 25 novembre 2026 à 10 h 00 » in Paris time (see common.formats.french_datetime)."""
+    return french_datetime(value) if value else ""

@@ -205,6 +205,20 @@ SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_SENDER = env("SMS_SENDER", default="Portail")
 BREVO_SMS_API_KEY = env("BREVO_SMS_API_KEY", default=ANYMAIL["BREVO_API_KEY"])
 
+# Payment of the first domiciliation period: "simulated" (a local page that lets the
+# company choose success or failure: development and demo) or "stripe" (Checkout).
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="simulated")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Another API address than Stripe's (a local stand-in in tests); empty in production.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# The platform's seal on signed contracts (PEM). Without them, outside production, a
+# self-signed development certificate is made in the private storage.
+CONTRACT_SEAL_CERTIFICATE = env("CONTRACT_SEAL_CERTIFICATE", default="").replace("\\n", "\n")
+CONTRACT_SEAL_PRIVATE_KEY = env("CONTRACT_SEAL_PRIVATE_KEY", default="").replace("\\n", "\n")
+CONTRACT_SEAL_DEVELOPMENT_FALLBACK = env.bool("CONTRACT_SEAL_DEVELOPMENT_FALLBACK", default=True)
+
 # Celery: without a broker every task runs eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env("CELERY_BROKER_URL", default=""))
@@ -227,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-pending-notifications": {
         "task": "notifications.tasks.requeue_pending",
         "schedule": 60.0,
+    },
+    "domiciliation-payment-deadlines": {
+        "task": "domiciliation.tasks.payment_deadlines",
+        "schedule": 15 * 60.0,
     },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",

@@ -25,3 +25,8 @@ STORAGES = {
 
 # Static files straight from the web nodes, compressed and cached forever.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+# Real money and real signatures: Stripe and the platform's own certificate, never the
+# simulated provider nor a development seal, unless an operator says so explicitly.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="stripe")
+CONTRACT_SEAL_DEVELOPMENT_FALLBACK = env.bool("CONTRACT_SEAL_DEVELOPMENT_FALLBACK", default=False)

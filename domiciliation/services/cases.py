@@ -1,7 +1,10 @@
 """What every move of a case shares: the lock, the transition check, the timeline row,
 and the e-mails to each side."""
 
+from contextlib import contextmanager
+
 from accounts.models import Membership
+from notifications.models import Notification
 from notifications.services import notify
 
 from ..models import CASE_TRANSITIONS, Case, CaseEvent, CaseStatus, ClientFile
@@ -47,37 +50,86 @@ def company_email(client_file: ClientFile) -> str:
     return client_file.owner.email if client_file.owner_id else ""
 
 
-def notify_company(case: Case, event: str, context: dict, *, key: str, actor=None) -> None:
-    """One e-mail to the company about its case, recorded on the case's timeline."""
-    email = company_email(case.client_file)
-    if not email:
+def notify_company(
+    case: Case,
+    event: str,
+    context: dict,
+    *,
+    key: str,
+    actor=None,
+    sms: bool = False,
+    attachments: list[dict] | None = None,
+) -> None:
+    """One e-mail to the company about its case (and, with `sms`, one SMS to the
+    representative's mobile), recorded on the case's timeline."""
+    client_file = case.client_file
+    email = company_email(client_file)
+    phone = client_file.rep_mobile if sms else ""
+    if not (email or phone):
         return
     notifications = notify(
         event,
         email=email,
-        context={**context, "case": case, "client_file": case.client_file},
+        phone=phone,
+        context={**context, "case": case, "client_file": client_file},
         idempotency_key=f"{event}:{case.public_id}:{key}",
-        user=case.client_file.owner,
+        user=client_file.owner,
+        attachments=attachments,
     )
-    CaseEvent.objects.create(
-        case=case, actor=actor, note=f"E-mail «{NBSP}{notifications[0].subject}{NBSP}» à {email}"
-    )
+    for notification in notifications:
+        what = (
+            f"E-mail «{NBSP}{notification.subject}{NBSP}»"
+            if notification.channel == Notification.Channel.EMAIL
+            else "SMS"
+        )
+        CaseEvent.objects.create(case=case, actor=actor, note=f"{what} à {notification.recipient}")
 
 
-def notify_provider(case: Case, event: str, context: dict, *, key: str) -> None:
-    """One e-mail to each active admin and agent of the case's domiciliataire."""
+PROVIDER_TEAM = (Membership.Role.ADMIN, Membership.Role.AGENT)
+
+
+def notify_provider(
+    case: Case,
+    event: str,
+    context: dict,
+    *,
+    key: str,
+    roles=PROVIDER_TEAM,
+    sms: bool = False,
+    attachments: list[dict] | None = None,
+) -> None:
+    """One e-mail to each active member of the case's domiciliataire with one of `roles`
+    (and, with `sms`, one SMS to each one's mobile on file)."""
     members = Membership.objects.filter(
         organization_id=case.provider.organization_id,
-        role__in=[Membership.Role.ADMIN, Membership.Role.AGENT],
+        role__in=roles,
         is_active=True,
         user__is_active=True,
     ).select_related("user")
     for membership in members:
-        if membership.user.email:
+        user = membership.user
+        if user.email or (sms and user.phone):
             notify(
                 event,
-                email=membership.user.email,
-                context={**context, "case": case, "client_file": case.client_file},
+                email=user.email,
+                phone=user.phone if sms else "",
+                context={**context, "case": case, "client_file": case.client_file, "member": user},
                 idempotency_key=f"{event}:{case.public_id}:{key}:{membership.pk}",
-                user=membership.user,
+                user=user,
+                attachments=attachments,
             )
+
+
+@contextmanager
+def recorded_refusal(case: Case, *, actor, attempt: str):
+    """Lets a CaseRefused through after writing the refused attempt on the case's
+    timeline: the service rolled back everything else, the attempt is still known."""
+    try:
+        yield
+    except CaseRefused as error:
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor if actor and actor.is_authenticated else None,
+            note=f"{attempt} refusé{NBSP}: {error}",
+        )
+        raise

@@ -3,7 +3,7 @@ offer, then accepts the case or « classe sans suite ». Each service locks the 
 that two agents acting at once are served one after the other."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -40,9 +40,11 @@ class ReviewDecision:
     reason: str = ""
 
 
-def payment_deadline(accepted_at):
-    """The one rule for the first payment's deadline: acceptance + 7 days."""
-    return accepted_at + PAYMENT_DELAY
+def payment_deadline(accepted_at: datetime) -> datetime:
+    """The one rule for the first payment's deadline: acceptance + 7 days, at the same
+    time on the Paris clock, even across a change to or from summer time."""
+    local = timezone.localtime(accepted_at)
+    return timezone.make_aware(local.replace(tzinfo=None) + PAYMENT_DELAY)
 
 
 @transaction.atomic

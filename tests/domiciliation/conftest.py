@@ -3,6 +3,11 @@
 import pytest
 
 from accounts.models import Membership
+from directory.models import Department, Region
+from directory.reference import load_reference_data
+from domiciliation.catalogue import ensure_default_contract_template, ensure_proof_types
+from domiciliation.models import ContractTemplate, ProofType
+from domiciliation.sealing import self_signed_seal
 from tests.directory.factories import make_provider
 from tests.domiciliation.helpers import verified
 from tests.factories import MembershipFactory, UserFactory
@@ -38,3 +43,38 @@ def lyon():
 @pytest.fixture
 def company():
     return verified(UserFactory(username="paul@start.example", email="paul@start.example"))
+
+
+@pytest.fixture
+def admin(paris):
+    return Membership.objects.get(organization=paris.organization, role="admin").user
+
+
+@pytest.fixture
+def agent(paris):
+    return Membership.objects.get(organization=paris.organization, role="agent").user
+
+
+@pytest.fixture(scope="session")
+def seal_pem():
+    """A throwaway sealing certificate and key, made with cryptography."""
+    return self_signed_seal("Portail – cachet de test")
+
+
+@pytest.fixture(autouse=True)
+def seal_settings(settings, seal_pem):
+    certificate, key = seal_pem
+    settings.CONTRACT_SEAL_CERTIFICATE = certificate.decode()
+    settings.CONTRACT_SEAL_PRIVATE_KEY = key.decode()
+    settings.CONTRACT_SEAL_DEVELOPMENT_FALLBACK = False
+    settings.PAYMENT_PROVIDER = "simulated"
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """The data migrations' rows (départements, proof types, contract clauses), put back
+    after an earlier transactional test flushed them."""
+    if not Department.objects.exists():
+        load_reference_data(Region, Department)
+    ensure_proof_types(ProofType)
+    ensure_default_contract_template(ContractTemplate)

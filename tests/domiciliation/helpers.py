@@ -2,12 +2,19 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from domiciliation.models import ClientFile, ProofType
+from domiciliation.models import ClientFile, ProofReview, ProofType
+from domiciliation.services.instruction import (
+    ReviewDecision,
+    case_accept,
+    case_review_proofs,
+    case_set_offer,
+)
 from domiciliation.services.requests import client_file_send, client_file_start, proof_upload
 
 ANSWERS = {
@@ -72,3 +79,26 @@ def sent_file(owner, providers):
     client_file = filled_file(owner, providers[0])
     client_file_send(client_file=client_file, providers=providers, actor=owner)
     return client_file
+
+
+def accepted_case(company, providers, admin, *, centre=None):
+    """A case sent to `providers`, its required proofs validated, an offer of 30 € a month
+    billed quarterly with 50 € of set-up fee (first payment 168,00 € TTC), accepted by
+    `admin` of the first provider."""
+    client_file = sent_file(company, providers)
+    case = client_file.cases.get(provider=providers[0])
+    decisions = [
+        ReviewDecision(str(review.proof.public_id), ProofReview.State.VALIDATED)
+        for review in case.reviews.filter(proof__isnull=False)
+    ]
+    case_review_proofs(case=case, decisions=decisions, actor=admin)
+    case_set_offer(
+        case=case,
+        centre=centre or case.provider.centres.first(),
+        monthly_price=Decimal("30.00"),
+        setup_fee=Decimal("50.00"),
+        billing_months=3,
+        duration_months=6,
+        actor=admin,
+    )
+    return case_accept(case=case, actor=admin)

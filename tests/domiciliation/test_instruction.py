@@ -14,10 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.models import Membership
-from directory.models import Department, Region
-from directory.reference import load_reference_data
-from domiciliation.catalogue import ensure_default_contract_template, ensure_proof_types
 from domiciliation.models import (
     CASE_TRANSITIONS,
     Case,
@@ -44,16 +40,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 23, 10, 0))
-
-
-@pytest.fixture
-def admin(paris):
-    return Membership.objects.get(organization=paris.organization, role="admin").user
-
-
-@pytest.fixture
-def agent(paris):
-    return Membership.objects.get(organization=paris.organization, role="agent").user
 
 
 @pytest.fixture
@@ -399,16 +385,6 @@ def test_the_case_page_never_shows_the_other_recipients(client, case, admin):
 
 
 # Concurrency
-
-
-@pytest.fixture
-def migrated_data(transactional_db):
-    """The data migrations' rows (départements, proof types, contract clauses), put back
-    after an earlier transactional test flushed them."""
-    if not Department.objects.exists():
-        load_reference_data(Region, Department)
-    ensure_proof_types(ProofType)
-    ensure_default_contract_template(ContractTemplate)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")

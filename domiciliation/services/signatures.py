@@ -1,0 +1,266 @@
+"""Signing the contract: each party asks for a one-time code sent by SMS to its phone on
+file, enters it and confirms. Once both have signed, the case is signed, the company's
+other open requests are withdrawn, and the sealed contract and the attestation are made
+and sent."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from accounts.models import Membership, User
+from common.phones import display_phone
+from notifications.services import notify
+
+from ..documents import attachment, contract_document, final_documents, sha256
+from ..models import Case, CaseEvent, CaseStatus, ClientFile, Signature, SignatureCode
+from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
+
+CODE_VALIDITY = timedelta(minutes=10)
+MAX_CODE_ATTEMPTS = 5
+# A new code may be asked for once a minute: enough for a lost SMS, not for SMS bombing.
+CODE_INTERVAL = timedelta(minutes=1)
+OPEN_STATUSES = (CaseStatus.S1, CaseStatus.ACCEPTED, CaseStatus.PAID, CaseStatus.EXPIRED)
+
+
+class SignatureRefused(CaseRefused):
+    """A signature the case, the signer or the code does not allow; nothing changed."""
+
+
+def may_sign(signature: Signature, user: User) -> bool:
+    """The company's owner signs for the company; any active admin of the domiciliataire
+    signs for it."""
+    if not user.is_authenticated:
+        return False
+    case = signature.case
+    if signature.party == Signature.Party.COMPANY:
+        return case.client_file.owner_id == user.pk
+    return Membership.objects.filter(
+        user=user,
+        organization_id=case.provider.organization_id,
+        role=Membership.Role.ADMIN,
+        is_active=True,
+    ).exists()
+
+
+def signer_phone(signature: Signature, user: User) -> str:
+    """Where the code goes: the representative's mobile given in the questionnaire, or
+    the domiciliataire admin's own mobile."""
+    if signature.party == Signature.Party.COMPANY:
+        return signature.case.client_file.rep_mobile
+    return user.phone
+
+
+def masked_phone(phone: str) -> str:
+    """« 06 •• •• •• 78 »: enough for the signer to recognise their phone."""
+    shown = display_phone(phone)
+    digits = [index for index, char in enumerate(shown) if char.isdigit()]
+    hidden = set(digits[2:-2])
+    return "".join("•" if index in hidden else char for index, char in enumerate(shown))
+
+
+def _code_hash(signature: Signature, code: str) -> str:
+    return salted_hmac("domiciliation.signature-code", f"{signature.public_id}:{code}").hexdigest()
+
+
+def _lock(signature: Signature) -> tuple[Case, Signature]:
+    # The client file first, then the case: signing may withdraw the file's other cases,
+    # and two signatures of one file must not lock them in opposite orders.
+    ClientFile.objects.select_for_update().filter(pk=signature.case.client_file_id).first()
+    case = case_lock(signature.case)
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    signature.case = case
+    return case, signature
+
+
+def _refuse_unless_signable(case: Case, signature: Signature, user: User) -> None:
+    if not may_sign(signature, user):
+        raise SignatureRefused(
+            "Ce lien de signature ne vous est pas destiné. Connectez-vous avec le compte "
+            f"de {signature.get_party_display().lower()}."
+        )
+    if signature.signed_at:
+        raise SignatureRefused("Ce contrat est déjà signé pour cette partie.")
+    if case.status != CaseStatus.PAID:
+        raise SignatureRefused(
+            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: le contrat ne "
+            "peut pas être signé."
+        )
+
+
+@transaction.atomic
+def signature_request_code(*, signature: Signature, user: User) -> SignatureCode:
+    """Sends a new 6-digit code by SMS to the signer's phone on file; earlier codes stop
+    working."""
+    case, signature = _lock(signature)
+    _refuse_unless_signable(case, signature, user)
+    phone = signer_phone(signature, user)
+    if not phone:
+        raise SignatureRefused(
+            "Aucun téléphone mobile n’est enregistré pour recevoir le code. "
+            + (
+                "Contactez le domiciliataire."
+                if signature.party == Signature.Party.COMPANY
+                else "Renseignez votre mobile sur la page «\u00a0Équipe\u00a0»."
+            )
+        )
+    now = timezone.now()
+    last = signature.codes.filter(user=user).first()
+    if last and now - last.created_at < CODE_INTERVAL:
+        raise SignatureRefused(
+            "Un code vient de vous être envoyé. Patientez une minute avant d’en demander un autre."
+        )
+    signature.codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    row = SignatureCode.objects.create(
+        signature=signature,
+        user=user,
+        code_hash=_code_hash(signature, code),
+        phone=phone,
+        created_at=now,
+        expires_at=now + CODE_VALIDITY,
+    )
+    notify(
+        "domiciliation_signature_code",
+        phone=phone,
+        context={"code": code, "case": case, "provider": case.provider},
+        idempotency_key=f"signature-code:{row.pk}",
+        user=user,
+        sensitive=True,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        note=f"Code de signature envoyé par SMS au {masked_phone(phone)} "
+        f"({signature.get_party_display().lower()})",
+    )
+    return row
+
+
+def signature_sign(
+    *, signature: Signature, user: User, code: str, ip_address: str | None, user_agent: str
+) -> Signature:
+    """Signs with the code: it must be the last one sent to this signer, unexpired, and
+    right within 5 attempts. A wrong code counts an attempt (kept) and signs nothing."""
+    with transaction.atomic():
+        case, signature = _lock(signature)
+        _refuse_unless_signable(case, signature, user)
+        now = timezone.now()
+        active = signature.codes.filter(user=user, used_at__isnull=True).first()
+        if active is None or active.expires_at <= now:
+            raise SignatureRefused("Ce code a expiré ou n’existe pas. Demandez un nouveau code.")
+        if active.attempts >= MAX_CODE_ATTEMPTS:
+            raise SignatureRefused("Trop d’essais pour ce code. Demandez un nouveau code.")
+        if constant_time_compare(active.code_hash, _code_hash(signature, code.strip())):
+            active.used_at = now
+            active.save(update_fields=["used_at"])
+            return _sign(
+                case,
+                signature,
+                user,
+                phone=active.phone,
+                ip_address=ip_address,
+                user_agent=user_agent,
+            )
+        active.attempts += 1
+        active.save(update_fields=["attempts"])
+        left = MAX_CODE_ATTEMPTS - active.attempts
+    # Outside the transaction: the attempt is counted even though the signature is refused.
+    if left:
+        raise SignatureRefused(
+            f"Code incorrect. Il vous reste {left}{NBSP}essai{'s' if left > 1 else ''}."
+        )
+    raise SignatureRefused("Code incorrect. Demandez un nouveau code.")
+
+
+def _sign(
+    case: Case, signature: Signature, user: User, *, phone: str, ip_address, user_agent
+) -> Signature:
+    contract = contract_document(case_id=case.pk)
+    with contract.file.open("rb") as file:
+        signed_hash = sha256(file.read())
+    if signed_hash != contract.sha256:
+        raise SignatureRefused("Le contrat enregistré a été modifié : signature impossible.")
+    now = timezone.now()
+    signature.signer = user
+    signature.signer_name = _signer_name(signature, user)
+    signature.phone = phone
+    signature.signed_at = now
+    signature.ip_address = ip_address
+    signature.user_agent = user_agent[:500]
+    signature.document_sha256 = signed_hash
+    signature.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        note=f"Contrat signé par {signature.signer_name} ({signature.get_party_display().lower()})"
+        f", empreinte SHA-256 {signed_hash}",
+    )
+    if not case.signatures.filter(signed_at__isnull=True).exists():
+        case_sign(case, actor=user)
+    return signature
+
+
+def _signer_name(signature: Signature, user: User) -> str:
+    if signature.party == Signature.Party.COMPANY:
+        client_file = signature.case.client_file
+        return f"{client_file.rep_first_name} {client_file.rep_last_name}".strip()
+    return user.get_full_name() or user.email
+
+
+def case_sign(case: Case, *, actor: User) -> Case:
+    """Both parties signed: the contract starts (on the wished date, or today), the
+    company's other open requests are withdrawn, and the final documents are made."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    wished = case.client_file.start_date
+    case.signed_at = now
+    case.contract_starts_on = max(wished, today) if wished else today
+    case = case_move(
+        case, CaseStatus.SIGNED, actor=actor, note="Contrat signé par les deux parties"
+    )
+    siblings = Case.objects.filter(client_file_id=case.client_file_id, status__in=OPEN_STATUSES)
+    for sibling in siblings.exclude(pk=case.pk).order_by("pk"):
+        sibling = case_move(
+            case_lock(sibling),
+            CaseStatus.WITHDRAWN,
+            actor=actor,
+            note="Le client a signé son contrat avec un autre domiciliataire",
+        )
+        notify_provider(
+            sibling, "domiciliation_case_withdrawn", {"signed_elsewhere": True}, key="withdrawn"
+        )
+    from ..tasks import finalize_contract  # tasks imports the services
+
+    transaction.on_commit(lambda: finalize_contract.delay(case.pk))
+    return case
+
+
+@transaction.atomic
+def contract_finalize(*, case_id: int) -> None:
+    """Makes the sealed contract and the attestation of a signed case and sends them:
+    the contract to both parties, the attestation to the company. Safe to run twice."""
+    signed, attestation = final_documents(case_id=case_id)
+    case = case_lock(signed.case)
+    company = case.client_file.company_name
+    contract_file = attachment(signed, f"Contrat de domiciliation – {company}.pdf")
+    notify_company(
+        case,
+        "domiciliation_contract_signed",
+        {"provider": case.provider, "for_company": True},
+        key="signed",
+        attachments=[
+            contract_file,
+            attachment(attestation, f"Attestation de domiciliation – {company}.pdf"),
+        ],
+    )
+    notify_provider(
+        case,
+        "domiciliation_contract_signed",
+        {"provider": case.provider, "for_company": False},
+        key="signed",
+        roles=(Membership.Role.ADMIN,),
+        attachments=[contract_file],
+    )

@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from .documents import contract_document, invoice_document
+from .services.deadlines import payment_deadlines_run
+from .services.signatures import contract_finalize
+
+
+@shared_task(name="domiciliation.tasks.render_contract")
+def render_contract(case_id: int) -> None:
+    contract_document(case_id=case_id)
+
+
+@shared_task(name="domiciliation.tasks.render_invoice")
+def render_invoice(invoice_id: int) -> None:
+    invoice_document(invoice_id=invoice_id)
+
+
+@shared_task(name="domiciliation.tasks.finalize_contract")
+def finalize_contract(case_id: int) -> None:
+    contract_finalize(case_id=case_id)
+
+
+@shared_task(name="domiciliation.tasks.payment_deadlines")
+def payment_deadlines() -> dict[str, int]:
+    return payment_deadlines_run()
