@@ -6,6 +6,8 @@ from .models import Membership, Organization, User
 
 DEMO_PASSWORD = "Demo-portail-2026"  # noqa: S105 - documented demo password
 
+DEMO_PROVIDER_MOBILE = "+33698765432"
+
 FUNDER_NAME = "Demo Industries"
 PROVIDER_NAME = "Demo Domiciliation Paris"
 PROVIDER2_NAME = "Domiciliation Rive Gauche"
@@ -40,6 +42,10 @@ def seed(log) -> None:
             Membership.objects.get_or_create(
                 user=user, organization=organizations[organization_name], defaults={"role": role}
             )
+    # The admin signs contracts with a code sent to this mobile (console SMS in the demo).
+    User.objects.filter(username="domiciliataire@demo.example", phone="").update(
+        phone=DEMO_PROVIDER_MOBILE
+    )
     _user(
         "staff@demo.example",
         "staff@demo.example",

@@ -212,7 +212,13 @@ def _payment_page(request, case, transfer_form, *, status=200):
         "invoice": Invoice.objects.filter(case=case).first(),
         "signatures": [signatures.get(party) for party in Signature.Party],
         "provider_signature": signatures.get(Signature.Party.PROVIDER),
-        "documents": [documents[kind] for kind in CaseDocument.Kind if kind in documents],
+        # Once signed, the sealed contract supersedes the one that was to sign.
+        "documents": [
+            documents[kind]
+            for kind in CaseDocument.Kind
+            if kind in documents
+            and not (kind == CaseDocument.Kind.CONTRACT and case.status == CaseStatus.SIGNED)
+        ],
         "transfer_form": transfer_form,
         "is_admin": request.membership.role == Membership.Role.ADMIN,
     }

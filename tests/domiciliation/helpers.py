@@ -81,12 +81,17 @@ def sent_file(owner, providers):
     return client_file
 
 
-def accepted_case(company, providers, admin, *, centre=None):
-    """A case sent to `providers`, its required proofs validated, an offer of 30 € a month
-    billed quarterly with 50 € of set-up fee (first payment 168,00 € TTC), accepted by
-    `admin` of the first provider."""
-    client_file = sent_file(company, providers)
-    case = client_file.cases.get(provider=providers[0])
+def accept(
+    case,
+    admin,
+    *,
+    monthly_price=Decimal("30.00"),
+    setup_fee=Decimal("50.00"),
+    duration_months=6,
+    centre=None,
+):
+    """Validates every proof of `case`, sets a quarterly offer and accepts it, as `admin`
+    of its domiciliataire would."""
     decisions = [
         ReviewDecision(str(review.proof.public_id), ProofReview.State.VALIDATED)
         for review in case.reviews.filter(proof__isnull=False)
@@ -94,11 +99,18 @@ def accepted_case(company, providers, admin, *, centre=None):
     case_review_proofs(case=case, decisions=decisions, actor=admin)
     case_set_offer(
         case=case,
-        centre=centre or case.provider.centres.first(),
-        monthly_price=Decimal("30.00"),
-        setup_fee=Decimal("50.00"),
+        centre=centre or case.provider.centres.order_by("postcode").first(),
+        monthly_price=monthly_price,
+        setup_fee=setup_fee,
         billing_months=3,
-        duration_months=6,
+        duration_months=duration_months,
         actor=admin,
     )
     return case_accept(case=case, actor=admin)
+
+
+def accepted_case(company, providers, admin):
+    """A case sent to `providers`, accepted by `admin` of the first one with an offer of
+    30 € a month billed quarterly and 50 € of set-up fee (first payment 168,00 € TTC)."""
+    client_file = sent_file(company, providers)
+    return accept(client_file.cases.get(provider=providers[0]), admin)

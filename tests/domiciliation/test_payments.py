@@ -730,3 +730,19 @@ def test_the_same_webhook_five_times_at_once_pays_once(
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
     assert Invoice.objects.filter(case=case).count() == 1
     assert CaseEvent.objects.filter(case=case, to_status=CaseStatus.PAID).count() == 1
+
+
+def test_the_payment_pages_run_a_constant_number_of_queries(
+    client, case, company, admin, django_assert_max_num_queries
+):
+    _pay(case, company)
+    pages = [
+        (company, reverse("domiciliation:payment", args=[case.public_id])),
+        (company, reverse("domiciliation:dashboard")),
+        (admin, reverse("domiciliation_provider:case_payment", args=[case.public_id])),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        client.get(url)
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
