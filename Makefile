@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 UV := $(PYTHON) -m uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format worker beat bench
+.PHONY: install run test lint format worker beat bench load
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -40,3 +40,6 @@ beat: install
 
 bench: install
 	$(PY) bench/run.py
+
+load: install
+	$(PY) bench/load.py
