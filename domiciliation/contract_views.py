@@ -242,7 +242,7 @@ def signature(request, public_id):
             request, "domiciliation/signature_refused.html", {"signature": signature}, status=403
         )
     form = SignatureForm(request.POST if request.POST.get("action") == "sign" else None)
-    status = 200
+    status, code_error = 200, ""
     if request.method == "POST":
         try:
             with recorded_refusal(case, actor=request.user, attempt="Signature"):
@@ -265,7 +265,10 @@ def signature(request, public_id):
                     messages.success(request, "Le contrat est signé. Merci.")
                     return redirect("domiciliation:signature", signature.public_id)
         except CaseRefused as error:
-            form.add_error("code" if request.POST.get("action") == "sign" else None, str(error))
+            if form.is_bound:
+                form.add_error("code", str(error))
+            else:
+                code_error = str(error)
         status = 400
     signatures = list(case.signatures.select_related("signer"))
     contract = (
@@ -282,6 +285,7 @@ def signature(request, public_id):
         "contract": contract,
         "signed_contract": documents.get(CaseDocument.Kind.SIGNED_CONTRACT),
         "form": form,
+        "code_error": code_error,
         "phone": masked_phone(signer_phone(signature, request.user)),
         "active_code": signature.codes.filter(user=request.user, used_at__isnull=True).first(),
     }

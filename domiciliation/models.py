@@ -465,7 +465,7 @@ class Payment(models.Model):
         PENDING = "pending", "En attente"
         SUCCEEDED = "succeeded", "Reçu"
         FAILED = "failed", "Échoué"
-        RECEIVED_LATE = "received_late", "Reçu après expiration, à traiter"
+        RECEIVED_LATE = "received_late", "Reçu hors délai, à traiter"
         REFUNDED = "refunded", "Remboursé"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -261,13 +261,14 @@ def case_reactivate_view(request, public_id):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, "Le dossier est réactivé : le client a de nouveau 7 jours pour payer."
+            request,
+            "Le dossier est réactivé\u00a0: le client a de nouveau 7\u00a0jours pour payer.",
         )
     return redirect("domiciliation_provider:case_payment", case.public_id)
 
 
 @require_POST
-@member_required
+@admin_required
 def payment_refund_view(request, public_id, payment_id):
     case = _case(request, public_id)
     payment = get_object_or_404(Payment, case=case, public_id=payment_id)
@@ -325,7 +326,9 @@ def team(request):
         else:
             messages.success(request, f"Une invitation est envoyée à {user.email}.")
             return redirect("domiciliation_provider:team")
-    return _team_page(request, form, PhoneForm(initial={"phone": request.user.phone}))
+    return _team_page(
+        request, form, PhoneForm(user=request.user, initial={"phone": request.user.phone})
+    )
 
 
 def _team_page(request, form, phone_form):
@@ -346,9 +349,9 @@ def _team_page(request, form, phone_form):
 @admin_required
 def own_phone(request):
     """The admin's mobile, where the codes to sign contracts are sent."""
-    form = PhoneForm(request.POST)
+    form = PhoneForm(request.POST, user=request.user)
     if form.is_valid():
-        request.user.phone = form.cleaned_data["phone"]
+        request.user.phone = form.cleaned_data["phone"]  # password checked by the form
         request.user.save(update_fields=["phone"])
         messages.success(request, "Votre téléphone mobile est enregistré.")
         return redirect("domiciliation_provider:team")

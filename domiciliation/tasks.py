@@ -2,7 +2,7 @@ from celery import shared_task
 
 from .documents import contract_document, invoice_document
 from .services.deadlines import payment_deadlines_run
-from .services.signatures import contract_finalize
+from .services.signatures import contract_finalize, documents_catch_up
 
 
 @shared_task(name="domiciliation.tasks.render_contract")
@@ -23,3 +23,8 @@ def finalize_contract(case_id: int) -> None:
 @shared_task(name="domiciliation.tasks.payment_deadlines")
 def payment_deadlines() -> dict[str, int]:
     return payment_deadlines_run()
+
+
+@shared_task(name="domiciliation.tasks.catch_up_documents")
+def catch_up_documents() -> int:
+    return documents_catch_up()

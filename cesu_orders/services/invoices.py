@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from sequences import get_next_value
 
+from common.queue import enqueue_on_commit
 from notifications.pdf import render_pdf
 
 from ..models import Funder, Invoice, Order
@@ -62,7 +63,7 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
 def _render_on_commit(invoice: Invoice) -> None:
     from ..tasks import render_invoice_pdf
 
-    transaction.on_commit(lambda: render_invoice_pdf.delay(invoice.pk))
+    enqueue_on_commit(render_invoice_pdf, invoice.pk)
 
 
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:

@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.payment_deadlines",
         "schedule": 15 * 60.0,
     },
+    "domiciliation-documents-catch-up": {
+        "task": "domiciliation.tasks.catch_up_documents",
+        "schedule": 15 * 60.0,
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('method', models.CharField(choices=[('stripe', 'Carte bancaire (Stripe)'), ('simulated', 'Carte bancaire (paiement simulé)'), ('transfer', 'Virement bancaire')], max_length=10, verbose_name='moyen de paiement')),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('succeeded', 'Reçu'), ('failed', 'Échoué'), ('received_late', 'Reçu après expiration, à traiter'), ('refunded', 'Remboursé')], default='pending', max_length=15, verbose_name='statut')),
+                ('status', models.CharField(choices=[('pending', 'En attente'), ('succeeded', 'Reçu'), ('failed', 'Échoué'), ('received_late', 'Reçu hors délai, à traiter'), ('refunded', 'Remboursé')], default='pending', max_length=15, verbose_name='statut')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant TTC')),
                 ('reference', models.CharField(blank=True, max_length=255, verbose_name='référence')),
                 ('provider_payment_id', models.CharField(blank=True, max_length=255, verbose_name='identifiant du paiement')),

@@ -13,6 +13,7 @@ from sequences import get_next_value
 
 from accounts.models import Membership, User
 from cesu_orders.pricing import format_euros
+from common.queue import enqueue_on_commit
 
 from ..models import Case, CaseEvent, CaseStatus, Invoice, Payment, Signature
 from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
@@ -115,12 +116,15 @@ def payment_confirm(
     else:
         payment.status = Payment.Status.RECEIVED_LATE
         payment.save()
+        todo = (
+            "à réactiver ou à rembourser" if case.status == CaseStatus.EXPIRED else "à rembourser"
+        )
         CaseEvent.objects.create(
             case=case,
             actor=actor,
             note=(
                 f"Paiement de {format_euros(payment.amount)} reçu alors que le dossier est "
-                f"«{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: à réactiver ou à rembourser"
+                f"«{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: {todo}"
             ),
         )
         notify_provider(
@@ -201,14 +205,14 @@ def invoice_issue(*, case: Case, payment: Payment) -> Invoice:
     CaseEvent.objects.create(case=case, note=f"Facture {invoice.number} émise")
     from ..tasks import render_invoice  # tasks imports the services
 
-    transaction.on_commit(lambda: render_invoice.delay(invoice.pk))
+    enqueue_on_commit(render_invoice, invoice.pk)
     return invoice
 
 
 def _render_contract_on_commit(case: Case) -> None:
     from ..tasks import render_contract
 
-    transaction.on_commit(lambda: render_contract.delay(case.pk))
+    enqueue_on_commit(render_contract, case.pk)
 
 
 @transaction.atomic
@@ -235,16 +239,23 @@ def payment_record_transfer(
     return payment_confirm(payment=payment, amount=amount, actor=actor)
 
 
-@transaction.atomic
+def refundable(payment: Payment, case: Case) -> bool:
+    """Money the case does not need: received out of time (expired, already paid…), or
+    paid for a request the company then withdrew."""
+    return payment.status == Payment.Status.RECEIVED_LATE or (
+        payment.status == Payment.Status.SUCCEEDED and case.status == CaseStatus.WITHDRAWN
+    )
+
+
 def payment_refund(*, payment: Payment, actor: User) -> Payment:
-    """Gives back a payment received after expiry; an online one is refunded through its
-    provider, a transfer is recorded as refunded by the domiciliataire."""
+    """Gives back a payment the case does not need. An online one is refunded through its
+    provider first, outside the transaction, with an idempotency key: if recording fails
+    afterwards, « Rembourser » again gets the same refund, never a second one. A
+    transfer is recorded as refunded by the domiciliataire."""
     from ..gateways import GatewayError, gateway_for
 
-    case = case_lock(payment.case)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.status != Payment.Status.RECEIVED_LATE:
-        raise PaymentRefused("Seul un paiement reçu après l’expiration peut être remboursé ici.")
+    if not refundable(payment, payment.case):
+        raise PaymentRefused("Ce paiement ne peut pas être remboursé.")
     if payment.method != Payment.Method.TRANSFER:
         try:
             gateway_for(payment.method).refund(payment)
@@ -253,6 +264,15 @@ def payment_refund(*, payment: Payment, actor: User) -> Payment:
                 "Le remboursement n’a pas pu être demandé au prestataire de paiement"
                 f"{NBSP}; réessayez plus tard. ({error})"
             ) from error
+    return _record_refund(payment=payment, actor=actor)
+
+
+@transaction.atomic
+def _record_refund(*, payment: Payment, actor: User) -> Payment:
+    case = case_lock(payment.case)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if not refundable(payment, case):
+        raise PaymentRefused("Ce paiement ne peut pas être remboursé.")
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status"])
     CaseEvent.objects.create(

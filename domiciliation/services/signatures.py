@@ -12,16 +12,35 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Membership, User
 from common.phones import display_phone
+from common.queue import enqueue_on_commit
 from notifications.services import notify
 
-from ..documents import attachment, contract_document, final_documents, sha256
-from ..models import Case, CaseEvent, CaseStatus, ClientFile, Signature, SignatureCode
+from ..documents import (
+    attachment,
+    contract_document,
+    final_documents,
+    invoice_document,
+    sha256,
+)
+from ..models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseStatus,
+    ClientFile,
+    Invoice,
+    Signature,
+    SignatureCode,
+)
 from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
 
 CODE_VALIDITY = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
 # A new code may be asked for once a minute: enough for a lost SMS, not for SMS bombing.
 CODE_INTERVAL = timedelta(minutes=1)
+# And at most 10 a day per signature: 50 guesses, and no SMS pumping through the portal.
+MAX_CODES_PER_PERIOD = 10
+CODES_PERIOD = timedelta(days=1)
 OPEN_STATUSES = (CaseStatus.S1, CaseStatus.ACCEPTED, CaseStatus.PAID, CaseStatus.EXPIRED)
 
 
@@ -92,8 +111,8 @@ def _refuse_unless_signable(case: Case, signature: Signature, user: User) -> Non
 
 @transaction.atomic
 def signature_request_code(*, signature: Signature, user: User) -> SignatureCode:
-    """Sends a new 6-digit code by SMS to the signer's phone on file; earlier codes stop
-    working."""
+    """Sends a new 6-digit code by SMS to the signer's phone on file; only the latest code
+    sent to a signer is checked, so earlier ones stop working."""
     case, signature = _lock(signature)
     _refuse_unless_signable(case, signature, user)
     phone = signer_phone(signature, user)
@@ -112,7 +131,11 @@ def signature_request_code(*, signature: Signature, user: User) -> SignatureCode
         raise SignatureRefused(
             "Un code vient de vous être envoyé. Patientez une minute avant d’en demander un autre."
         )
-    signature.codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    if signature.codes.filter(created_at__gte=now - CODES_PERIOD).count() >= MAX_CODES_PER_PERIOD:
+        raise SignatureRefused(
+            f"Trop de codes ont été demandés pour ce contrat aujourd’hui{NBSP}: réessayez "
+            "demain ou contactez le service clients."
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     row = SignatureCode.objects.create(
         signature=signature,
@@ -182,7 +205,7 @@ def _sign(
     with contract.file.open("rb") as file:
         signed_hash = sha256(file.read())
     if signed_hash != contract.sha256:
-        raise SignatureRefused("Le contrat enregistré a été modifié : signature impossible.")
+        raise SignatureRefused(f"Le contrat enregistré a été modifié{NBSP}: signature impossible.")
     now = timezone.now()
     signature.signer = user
     signature.signer_name = _signer_name(signature, user)
@@ -223,8 +246,11 @@ def case_sign(case: Case, *, actor: User) -> Case:
     )
     siblings = Case.objects.filter(client_file_id=case.client_file_id, status__in=OPEN_STATUSES)
     for sibling in siblings.exclude(pk=case.pk).order_by("pk"):
+        sibling = case_lock(sibling)
+        if sibling.status not in OPEN_STATUSES:
+            continue  # withdrawn by the company meanwhile
         sibling = case_move(
-            case_lock(sibling),
+            sibling,
             CaseStatus.WITHDRAWN,
             actor=actor,
             note="Le client a signé son contrat avec un autre domiciliataire",
@@ -234,7 +260,7 @@ def case_sign(case: Case, *, actor: User) -> Case:
         )
     from ..tasks import finalize_contract  # tasks imports the services
 
-    transaction.on_commit(lambda: finalize_contract.delay(case.pk))
+    enqueue_on_commit(finalize_contract, case.pk)
     return case
 
 
@@ -264,3 +290,38 @@ def contract_finalize(*, case_id: int) -> None:
         roles=(Membership.Role.ADMIN,),
         attachments=[contract_file],
     )
+
+
+# A task not done after this long was lost (broker down, worker killed): the beat job
+# does its work.
+CATCH_UP_AFTER = timedelta(minutes=10)
+CATCH_UP_BATCH = 50
+
+
+def documents_catch_up(*, now=None) -> int:
+    """The safety net of the tasks queued on commit: contracts to sign, invoice PDFs and
+    final documents still missing well after they were due are made (and sent) now.
+    Returns how many were made."""
+    late = (now or timezone.now()) - CATCH_UP_AFTER
+    contracts = (
+        Case.objects.filter(status=CaseStatus.PAID, paid_at__lt=late)
+        .exclude(documents__kind=CaseDocument.Kind.CONTRACT)
+        .values_list("pk", flat=True)[:CATCH_UP_BATCH]
+    )
+    invoices = Invoice.objects.filter(pdf="", created_at__lt=late).values_list("pk", flat=True)
+    finals = (
+        Case.objects.filter(status=CaseStatus.SIGNED, signed_at__lt=late)
+        .exclude(documents__kind=CaseDocument.Kind.SIGNED_CONTRACT)
+        .values_list("pk", flat=True)[:CATCH_UP_BATCH]
+    )
+    done = 0
+    for case_id in list(contracts):
+        contract_document(case_id=case_id)
+        done += 1
+    for invoice_id in list(invoices[:CATCH_UP_BATCH]):
+        invoice_document(invoice_id=invoice_id)
+        done += 1
+    for case_id in list(finals):
+        contract_finalize(case_id=case_id)
+        done += 1
+    return done

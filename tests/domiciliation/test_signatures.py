@@ -199,9 +199,60 @@ def test_a_signing_link_opened_by_someone_else_is_refused_and_recorded(client, c
     assert not sms.outbox
 
 
-def test_an_admin_without_a_mobile_is_told_where_to_give_one(case, admin):
-    with pytest.raises(CaseRefused, match="Équipe"):
-        _request_code(_signature(case, "provider"), admin)
+def test_an_admin_without_a_mobile_is_told_where_to_give_one(client, case, admin):
+    client.force_login(admin)
+    url = reverse("domiciliation:signature", args=[_signature(case, "provider").public_id])
+    response = client.post(url, {"action": "code"})
+    assert response.status_code == 400
+    assert "Renseignez votre mobile sur la page «\u00a0Équipe\u00a0»" in response.content.decode()
+    assert not sms.outbox
+
+
+def test_a_second_code_within_a_minute_is_refused_on_the_page(client, case, company):
+    client.force_login(company)
+    url = reverse("domiciliation:signature", args=[_signature(case, "company").public_id])
+    with committed():
+        client.post(url, {"action": "code"})
+    response = client.post(url, {"action": "code"})
+    assert response.status_code == 400
+    assert "Patientez une minute" in response.content.decode()
+    assert len(sms.outbox) == 1
+    assert CaseEvent.objects.filter(case=case, note__contains="Patientez").exists()
+
+
+def test_at_most_ten_codes_a_day_per_signature(case, company):
+    signature = _signature(case, "company")
+    start = timezone.now()
+    for minute in range(10):
+        with time_machine.travel(start + timedelta(minutes=2 * minute)):
+            _request_code(signature, company)
+    with (
+        time_machine.travel(start + timedelta(minutes=30)),
+        pytest.raises(CaseRefused, match="Trop de codes"),
+    ):
+        _request_code(signature, company)
+    with time_machine.travel(start + timedelta(days=1, minutes=30)):
+        _request_code(signature, company)
+    assert len(sms.outbox) == 11
+
+
+def test_the_admin_gives_a_mobile_with_the_password(client, admin, case):
+    client.force_login(admin)
+    url = reverse("domiciliation_provider:own_phone")
+    response = client.post(url, {"phone": "06 98 76 54 32", "password": "mauvais"})
+    assert response.status_code == 400
+    assert "Mot de passe incorrect." in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.phone == ""
+    admin.set_password("Un-mot-de-passe-solide-2026")
+    admin.save()
+    client.force_login(admin)
+    response = client.post(
+        url, {"phone": "06 98 76 54 32", "password": "Un-mot-de-passe-solide-2026"}
+    )
+    assert response.status_code == 302
+    admin.refresh_from_db()
+    assert admin.phone == "+33698765432"
 
 
 def test_a_case_not_paid_cannot_be_signed(company, paris, admin):
@@ -288,6 +339,20 @@ def test_both_parties_get_the_sealed_contract_and_the_company_its_attestation(si
     assert [name for name, _c, _t in to_admin.attachments] == [
         "Contrat de domiciliation – Nouvelle Start.pdf"
     ]
+
+
+def test_a_request_withdrawn_meanwhile_does_not_stop_the_signature(
+    case, company, admin_with_phone, lyon
+):
+    other = case.client_file.cases.get(provider=lyon)
+    _request_code(_signature(case, "company"), company)
+    _sign(_signature(case, "company"), company, _last_code("+33612345678"))
+    _request_code(_signature(case, "provider"), admin_with_phone)
+    other.status = CaseStatus.WITHDRAWN  # the company withdrew it in another tab
+    other.save()
+    _sign(_signature(case, "provider"), admin_with_phone, _last_code("+33698765432"))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SIGNED
 
 
 def test_signing_withdraws_the_companys_other_requests(signed_case, lyon):
