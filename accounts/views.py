@@ -15,6 +15,21 @@ def landing(request):
     return render(request, "accounts/landing.html")
 
 
+@login_not_required
+def accessibility(request):
+    """The accessibility statement, in the form the RGAA asks for."""
+    return render(request, "accounts/accessibilite.html", {"legal": settings.LEGAL_NOTICE})
+
+
+@login_not_required
+def legal_notice(request):
+    return render(
+        request,
+        "accounts/mentions_legales.html",
+        {"legal": settings.LEGAL_NOTICE, "publisher": settings.CESU_ISSUER},
+    )
+
+
 # The home page of each kind of organization; a user without one stays on /espace/.
 SPACE_HOMES = {
     Organization.Kind.FUNDER: "cesu_orders:home",

@@ -77,6 +77,11 @@ def _parse(file, kind: str) -> None:
     else:
         with Image.open(file) as image:
             image.verify()
+        # verify() checks the structure only: decoding finds pixels that are missing or
+        # truncated (and Pillow refuses decompression bombs on the way).
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()
 
 
 @deconstructible

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", account_views.landing, name="landing"),
     path("espace/", account_views.home, name="home"),
     path("sante/", account_views.health, name="health"),
+    path("accessibilite/", account_views.accessibility, name="accessibility"),
+    path("mentions-legales/", account_views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),
     path("cesu/", include("cesu_orders.urls")),
     path("annuaire/", include("directory.urls")),

@@ -35,6 +35,8 @@ from tests.factories import MembershipFactory
 PUBLIC = {
     "landing",
     "health",
+    "accessibility",
+    "legal_notice",
     "account_login",
     "account_logout",
     "account_inactive",

@@ -192,6 +192,20 @@ CESU_ISSUER = {
     "registry": env("CESU_ISSUER_REGISTRY", default="RCS Paris 812 345 676"),
     "iban": env("CESU_ISSUER_IBAN", default="FR76 3000 6000 0112 3456 7890 189"),
 }
+# The portal's legal notice (« mentions légales ») and accessibility statement: the
+# publisher is the company above; these name the rest.
+LEGAL_NOTICE = {
+    "publication_director": env("LEGAL_PUBLICATION_DIRECTOR", default="Claire Dumont, présidente"),
+    "host": env(
+        "LEGAL_HOST",
+        default="Scaleway SAS, 8 rue de la Ville l’Évêque, 75008 Paris, +33 1 84 13 00 00",
+    ),
+    "contact_email": env("LEGAL_CONTACT_EMAIL", default="contact@portail.example"),
+    "privacy_email": env("PRIVACY_CONTACT_EMAIL", default="dpo@portail.example"),
+    "accessibility_email": env(
+        "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@portail.example"
+    ),
+}
 # Days the financeur has to pay a CESU invoice.
 CESU_PAYMENT_TERM_DAYS = env.int("CESU_PAYMENT_TERM_DAYS", default=30)
 ANYMAIL = {
