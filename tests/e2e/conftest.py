@@ -49,9 +49,24 @@ def demo(transactional_db):
     call_command("seed_demo")
 
 
+# What Chromium prints when the Content-Security-Policy blocks something.
+CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy")
+
+
 @pytest.fixture
 def portal(live_server, page):
-    """The page, with the live server's base URL as `portal.url(path)`."""
+    """The page, with the live server's base URL as `portal.url(path)`. The journey
+    fails if the browser reports a Content-Security-Policy violation or a script error."""
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if any(marker in message.text for marker in CSP_VIOLATION)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
     class Portal:
         def __init__(self):
@@ -75,8 +90,11 @@ def portal(live_server, page):
             page.screenshot(path=path, full_page=True)
             return path
 
+        axe = Axe()
+
         def assert_accessible(self):
-            results = Axe().run(page)
+            results = self.axe.run(page)
             assert results.violations_count == 0, results.generate_report()
 
-    return Portal()
+    yield Portal()
+    assert problems == [], problems
