@@ -80,6 +80,7 @@ def portal(live_server, page):
 
         def login(self, login: str, password: str = DEMO_PASSWORD):
             page.goto(self.url("/compte/connexion/"))
+            page.wait_for_load_state()
             page.get_by_label("Identifiant ou adresse e-mail").fill(login)
             page.get_by_label("Mot de passe").fill(password)
             page.get_by_role("button", name="Se connecter").click()
