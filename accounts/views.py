@@ -26,7 +26,11 @@ def legal_notice(request):
     return render(
         request,
         "accounts/mentions_legales.html",
-        {"legal": settings.LEGAL_NOTICE, "publisher": settings.CESU_ISSUER},
+        {
+            "legal": settings.LEGAL_NOTICE,
+            "publisher": settings.CESU_ISSUER,
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
     )
 
 

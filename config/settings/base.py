@@ -198,7 +198,7 @@ LEGAL_NOTICE = {
     "publication_director": env("LEGAL_PUBLICATION_DIRECTOR", default="Claire Dumont, présidente"),
     "host": env(
         "LEGAL_HOST",
-        default="Scaleway SAS, 8 rue de la Ville l’Évêque, 75008 Paris, +33 1 84 13 00 00",
+        default="Nuage Exemple SAS, 10 rue de l’Exemple, 69002 Lyon, 04 00 00 00 00",
     ),
     "contact_email": env("LEGAL_CONTACT_EMAIL", default="contact@portail.example"),
     "privacy_email": env("PRIVACY_CONTACT_EMAIL", default="dpo@portail.example"),
