@@ -15,7 +15,8 @@ from .models import ClientFile, ProofType
 from .services.requests import client_file_send, client_file_start, proof_upload
 
 
-def _pdf() -> bytes:
+def blankblank_pdf() -> bytes:
+    """A one-page blank A4 PDF: the demo's proofs."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     output = io.BytesIO()
@@ -60,7 +61,7 @@ def seed(log) -> None:
         proof_upload(
             client_file=client_file,
             proof_type=ProofType.objects.get(code=code),
-            upload=ContentFile(_pdf(), name=f"{code}.pdf"),
+            upload=ContentFile(blank_pdf(), name=f"{code}.pdf"),
             kind="pdf",
             actor=client,
         )
