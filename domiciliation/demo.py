@@ -15,7 +15,7 @@ from .models import ClientFile, ProofType
 from .services.requests import client_file_send, client_file_start, proof_upload
 
 
-def blankblank_pdf() -> bytes:
+def blank_pdf() -> bytes:
     """A one-page blank A4 PDF: the demo's proofs."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
