@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -58,7 +59,8 @@ def portal(live_server, page):
     """The page, with the live server's base URL as `portal.url(path)`. The journey
     fails if the browser reports a Content-Security-Policy violation or a script error."""
     problems = []
-    page.on(
+    # On the context, so that a page the journey opens itself is watched too.
+    page.context.on(
         "console",
         lambda message: (
             problems.append(message.text)
@@ -66,7 +68,7 @@ def portal(live_server, page):
             else None
         ),
     )
-    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.context.on("weberror", lambda error: problems.append(f"JavaScript error: {error.error}"))
 
     class Portal:
         def __init__(self):
@@ -76,25 +78,34 @@ def portal(live_server, page):
             return f"{live_server.url}{path}"
 
         def goto(self, path: str):
-            return page.goto(self.url(path))
+            # A page with a PDF viewer may start a late navigation of its own after it
+            # has loaded; a navigation it cuts short is tried again.
+            for attempt in range(3):
+                try:
+                    return self.page.goto(self.url(path))
+                except PlaywrightError as error:
+                    if attempt == 2 or "interrupted by another navigation" not in str(error):
+                        raise
+                    self.page.wait_for_load_state()
+            return None
 
         def login(self, login: str, password: str = DEMO_PASSWORD):
-            page.goto(self.url("/compte/connexion/"))
-            page.wait_for_load_state()
-            page.get_by_label("Identifiant ou adresse e-mail").fill(login)
-            page.get_by_label("Mot de passe").fill(password)
-            page.get_by_role("button", name="Se connecter").click()
+            self.goto("/compte/connexion/")
+            self.page.get_by_label("Identifiant ou adresse e-mail").fill(login)
+            self.page.get_by_label("Mot de passe").fill(password)
+            with self.page.expect_navigation():
+                self.page.get_by_role("button", name="Se connecter").click()
 
         def screenshot(self, name: str) -> Path:
             SCREENSHOTS.mkdir(exist_ok=True)
             path = SCREENSHOTS / f"{name}.png"
-            page.screenshot(path=path, full_page=True)
+            self.page.screenshot(path=path, full_page=True)
             return path
 
         axe = Axe()
 
         def assert_accessible(self):
-            results = self.axe.run(page)
+            results = self.axe.run(self.page)
             assert results.violations_count == 0, results.generate_report()
 
     yield Portal()
