@@ -4,7 +4,6 @@ SMS, and both download the invoice and the documents."""
 
 import logging
 from decimal import Decimal
-from uuid import UUID
 
 import stripe
 from allauth.account.adapter import get_adapter
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from common.files import file_response
-from common.formats import french_datetime
+from common.validators import uuid_or_none
 
 from .documents import contract_document, invoice_document
 from .forms import SignatureForm
@@ -52,12 +51,11 @@ def payment(request, public_id):
     """The first payment: the amount and its detail, the deadline, then « Payer »."""
     case = _own_case(request, public_id)
     if request.method == "POST":
+        gateway = online_gateway()
         try:
             with recorded_refusal(case, actor=request.user, attempt="Paiement"):
-                started = payment_start(
-                    case=case, method=online_gateway().method, actor=request.user
-                )
-            url = online_gateway().checkout_url(
+                started = payment_start(case=case, method=gateway.method, actor=request.user)
+            url = gateway.checkout_url(
                 started,
                 success_url=request.build_absolute_uri(
                     reverse("domiciliation:dashboard") + "?paiement=ok"
@@ -75,11 +73,7 @@ def payment(request, public_id):
         else:
             return redirect(url)
         return redirect("domiciliation:payment", case.public_id)
-    context = {
-        "case": case,
-        "payment": case.first_payment,
-        "due_at": french_datetime(case.payment_due_at) if case.payment_due_at else "",
-    }
+    context = {"case": case, "payment": case.first_payment}
     return render(request, "domiciliation/payment.html", context)
 
 
@@ -151,7 +145,7 @@ def stripe_webhook(request):
         return HttpResponse(status=200)
     payment = (
         Payment.objects.filter(
-            public_id__in=_uuid_list(session.get("client_reference_id")),
+            public_id=uuid_or_none(session.get("client_reference_id")),
             method=Payment.Method.STRIPE,
             reference=session.get("id"),
         )
@@ -172,13 +166,6 @@ def stripe_webhook(request):
     except CaseRefused:
         logger.warning("Stripe event %s refused for payment %s.", event.get("id"), payment.pk)
     return HttpResponse(status=200)
-
-
-def _uuid_list(value) -> list[str]:
-    try:
-        return [str(UUID(str(value)))]
-    except ValueError:
-        return []
 
 
 def _may_see(user, case: Case) -> bool:

@@ -15,6 +15,7 @@ from notifications.pdf import render_pdf
 from .models import Case, CaseDocument, Invoice
 from .sealing import seal_pdf
 from .selectors import contract_template
+from .services.cases import case_lock
 
 PARTY_FIELDS = ["legal_name", "trade_name", "siren", "approval_number", "approval_date"]
 
@@ -64,14 +65,6 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
 
 
-def _locked_case(case_id: int) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("client_file", "provider", "centre")
-        .get(pk=case_id)
-    )
-
-
 def _store(case: Case, kind: str, pdf: bytes) -> CaseDocument:
     document = CaseDocument(case=case, kind=kind, sha256=sha256(pdf))
     document.file.save(f"{kind}-{case.public_id}.pdf", ContentFile(pdf), save=False)
@@ -83,7 +76,7 @@ def _store(case: Case, kind: str, pdf: bytes) -> CaseDocument:
 def contract_document(*, case_id: int) -> CaseDocument:
     """The contract to sign, rendered once (by the task after payment, or by the first
     page that needs it if the task has not run yet)."""
-    case = _locked_case(case_id)
+    case = case_lock(Case(pk=case_id))
     existing = case.documents.filter(kind=CaseDocument.Kind.CONTRACT).first()
     return existing or _store(case, CaseDocument.Kind.CONTRACT, contract_pdf(case))
 
@@ -128,10 +121,9 @@ def attestation_pdf(case: Case) -> bytes:
     return render_pdf("pdf/domiciliation_attestation.html", context)
 
 
-@transaction.atomic
-def final_documents(*, case_id: int) -> tuple[CaseDocument, CaseDocument]:
-    """The signed and sealed contract and the attestation of a signed case, made once."""
-    case = _locked_case(case_id)
+def final_documents(case: Case) -> tuple[CaseDocument, CaseDocument]:
+    """The signed and sealed contract and the attestation of a signed case, made once.
+    Call with the case locked (case_lock)."""
     documents = {document.kind: document for document in case.documents.all()}
     signed = documents.get(CaseDocument.Kind.SIGNED_CONTRACT) or _store(
         case,

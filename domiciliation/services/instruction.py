@@ -5,7 +5,6 @@ that two agents acting at once are served one after the other."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from cesu_orders.pricing import format_euros
 from common.formats import french_datetime
+from common.validators import uuid_or_none
 from directory.models import ProviderCentre
 
 from ..models import Case, CaseEvent, CaseStatus, Proof, ProofReview
@@ -96,7 +96,7 @@ def case_review_proofs(
 
 def _refuse_unknown_proof(case: Case, proof_id: str) -> None:
     replaced = Proof.objects.filter(
-        public_id=_uuid_or_none(proof_id),
+        public_id=uuid_or_none(proof_id),
         client_file_id=case.client_file_id,
         superseded_at__isnull=False,
     ).select_related("proof_type")
@@ -107,13 +107,6 @@ def _refuse_unknown_proof(case: Case, proof_id: str) -> None:
             f"{NBSP}: rien n’a été enregistré. Examinez la nouvelle version."
         )
     raise CaseRefused("Ce justificatif ne fait pas partie de ce dossier.")
-
-
-def _uuid_or_none(value: str):
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
 
 
 @transaction.atomic

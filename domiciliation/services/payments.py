@@ -33,12 +33,16 @@ def payment_amount(case: Case) -> Decimal:
     return case.first_payment.incl_tax
 
 
+def _not_expected(case: Case) -> PaymentRefused:
+    return PaymentRefused(
+        f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: aucun paiement "
+        "n’est attendu."
+    )
+
+
 def _refuse_unless_payable(case: Case, *, now) -> None:
     if case.status != CaseStatus.ACCEPTED:
-        raise PaymentRefused(
-            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: aucun paiement "
-            "n’est attendu."
-        )
+        raise _not_expected(case)
     if case.payment_due_at and case.payment_due_at <= now:
         raise PaymentRefused(
             "Le délai de paiement est dépassé. Contactez le domiciliataire pour qu’il "
@@ -222,10 +226,7 @@ def payment_record_transfer(
     """A bank transfer the domiciliataire received, confirmed like an online payment."""
     case = case_lock(case)
     if case.status not in (CaseStatus.ACCEPTED, CaseStatus.EXPIRED):
-        raise PaymentRefused(
-            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: aucun paiement "
-            "n’est attendu."
-        )
+        raise _not_expected(case)
     if received_on > timezone.localdate():
         raise PaymentRefused("La date de réception ne peut pas être dans le futur.")
     payment = Payment.objects.create(

@@ -268,8 +268,8 @@ def case_sign(case: Case, *, actor: User) -> Case:
 def contract_finalize(*, case_id: int) -> None:
     """Makes the sealed contract and the attestation of a signed case and sends them:
     the contract to both parties, the attestation to the company. Safe to run twice."""
-    signed, attestation = final_documents(case_id=case_id)
-    case = case_lock(signed.case)
+    case = case_lock(Case(pk=case_id))
+    signed, attestation = final_documents(case)
     company = case.client_file.company_name
     contract_file = attachment(signed, f"Contrat de domiciliation – {company}.pdf")
     notify_company(
@@ -308,7 +308,9 @@ def documents_catch_up(*, now=None) -> int:
         .exclude(documents__kind=CaseDocument.Kind.CONTRACT)
         .values_list("pk", flat=True)[:CATCH_UP_BATCH]
     )
-    invoices = Invoice.objects.filter(pdf="", created_at__lt=late).values_list("pk", flat=True)
+    invoices = Invoice.objects.filter(pdf="", created_at__lt=late).values_list("pk", flat=True)[
+        :CATCH_UP_BATCH
+    ]
     finals = (
         Case.objects.filter(status=CaseStatus.SIGNED, signed_at__lt=late)
         .exclude(documents__kind=CaseDocument.Kind.SIGNED_CONTRACT)
@@ -318,7 +320,7 @@ def documents_catch_up(*, now=None) -> int:
     for case_id in list(contracts):
         contract_document(case_id=case_id)
         done += 1
-    for invoice_id in list(invoices[:CATCH_UP_BATCH]):
+    for invoice_id in list(invoices):
         invoice_document(invoice_id=invoice_id)
         done += 1
     for case_id in list(finals):
