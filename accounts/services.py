@@ -6,10 +6,12 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from common.exceptions import DomainError
+
 from .models import Membership, Organization, User
 
 
-class MembershipError(ValueError):
+class MembershipError(DomainError):
     """A membership that the rules refuse; the message is shown to the user."""
 
 
@@ -69,3 +71,28 @@ def email_in_use(email: str, *, user: User | None = None) -> bool:
         or others.filter(username__iexact=email).exists()
         or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
     )
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership) -> None:
+    """The one deactivation rule, for managers and agents alike: the membership ends at
+    once (the tenancy middleware stops choosing it at the next request). When it was the
+    user's last active membership, the account is deactivated too, which ends its open
+    sessions; otherwise the account stays usable for the user's other organizations."""
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists() and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership) -> None:
+    """The membership, and the account if it was deactivated with it, work again."""
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    user = membership.user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])

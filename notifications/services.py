@@ -14,8 +14,8 @@ from django.db.models import F, QuerySet
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
+
+from common.queue import enqueue
 
 from .models import Notification
 from .sms import get_sms_backend
@@ -167,19 +167,16 @@ def _queue(
     return notification
 
 
+DELIVER_TASK = "notifications.tasks.deliver"
+
+
 def _schedule_delivery(notification_id: int) -> bool:
     """Hands the row to a worker. A broker that is down only delays the message: the row
     stays pending and the beat job re-queues it, the request never fails."""
-    from .tasks import deliver  # Imported here: tasks imports this module.
-
-    try:
-        deliver.delay(notification_id)
-    except (KombuError, RedisError, OSError):
-        logger.warning(
-            "Broker unreachable: notification %s stays pending.", notification_id, exc_info=True
-        )
-        return False
-    return True
+    queued = enqueue(DELIVER_TASK, notification_id)
+    if not queued:
+        logger.warning("Broker unreachable: notification %s stays pending.", notification_id)
+    return queued
 
 
 def notification_deliver(*, notification_id: int) -> None:

@@ -61,9 +61,7 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
 
 
 def _render_on_commit(invoice: Invoice) -> None:
-    from ..tasks import render_invoice_pdf
-
-    enqueue_on_commit(render_invoice_pdf, invoice.pk)
+    enqueue_on_commit("cesu_orders.tasks.render_invoice_pdf", invoice.pk)
 
 
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:

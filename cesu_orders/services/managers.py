@@ -7,7 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.services import email_in_use, membership_create, user_set_temporary_password
+from accounts.services import (
+    email_in_use,
+    membership_create,
+    membership_deactivate,
+    membership_reactivate,
+    user_set_temporary_password,
+)
 from common.formats import french_datetime
 from common.phones import normalize_phone
 from notifications.services import notify
@@ -97,18 +103,11 @@ def _secondary_membership(funder: Funder, user: User) -> Membership:
     return membership
 
 
-def _set_active(membership: Membership, user: User, active: bool) -> None:
-    membership.is_active = active
-    membership.save(update_fields=["is_active"])
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-
-
 @transaction.atomic
 def manager_deactivate(*, funder: Funder, user: User, by: User) -> None:
-    """Deactivates a secondary manager of `funder`: the membership and the account, so
-    that their open sessions end at their next request and they can no longer log in."""
-    _set_active(_secondary_membership(funder, user), user, False)
+    """Deactivates a secondary manager of `funder` (accounts' one rule: the membership
+    ends at once, and the account with it unless it serves another organization)."""
+    membership_deactivate(membership=_secondary_membership(funder, user))
 
 
 @transaction.atomic
@@ -117,7 +116,7 @@ def manager_reactivate(*, funder: Funder, user: User, by: User) -> None:
     membership = _secondary_membership(funder, user)
     if membership.is_active and user.is_active:
         return
-    _set_active(membership, user, True)
+    membership_reactivate(membership=membership)
     notify(
         "cesu_manager_reactivated",
         email=user.email,

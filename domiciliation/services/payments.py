@@ -207,16 +207,12 @@ def invoice_issue(*, case: Case, payment: Payment) -> Invoice:
         amount_incl_tax=first.incl_tax,
     )
     CaseEvent.objects.create(case=case, note=f"Facture {invoice.number} émise")
-    from ..tasks import render_invoice  # tasks imports the services
-
-    enqueue_on_commit(render_invoice, invoice.pk)
+    enqueue_on_commit("domiciliation.tasks.render_invoice", invoice.pk)
     return invoice
 
 
 def _render_contract_on_commit(case: Case) -> None:
-    from ..tasks import render_contract
-
-    enqueue_on_commit(render_contract, case.pk)
+    enqueue_on_commit("domiciliation.tasks.render_contract", case.pk)
 
 
 @transaction.atomic

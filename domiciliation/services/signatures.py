@@ -258,9 +258,7 @@ def case_sign(case: Case, *, actor: User) -> Case:
         notify_provider(
             sibling, "domiciliation_case_withdrawn", {"signed_elsewhere": True}, key="withdrawn"
         )
-    from ..tasks import finalize_contract  # tasks imports the services
-
-    enqueue_on_commit(finalize_contract, case.pk)
+    enqueue_on_commit("domiciliation.tasks.finalize_contract", case.pk)
     return case
 
 

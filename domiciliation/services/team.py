@@ -9,7 +9,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, User
-from accounts.services import email_in_use, membership_create
+from accounts.services import (
+    email_in_use,
+    membership_create,
+    membership_deactivate,
+    membership_reactivate,
+)
 from notifications.services import notify
 
 
@@ -85,21 +90,11 @@ def _agent_membership(organization: Organization, user: User, by: User) -> Membe
 
 @transaction.atomic
 def agent_deactivate(*, organization: Organization, user: User, by: User) -> None:
-    """The agent loses access at once: their membership ends, and their account too when
-    it has no other active membership, which ends their open sessions."""
-    membership = _agent_membership(organization, user, by)
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    if not user.memberships.filter(is_active=True).exists():
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    """The agent loses access at once (accounts' one rule: the membership ends, and the
+    account with it unless it serves another organization)."""
+    membership_deactivate(membership=_agent_membership(organization, user, by))
 
 
 @transaction.atomic
 def agent_reactivate(*, organization: Organization, user: User, by: User) -> None:
-    membership = _agent_membership(organization, user, by)
-    membership.is_active = True
-    membership.save(update_fields=["is_active"])
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    membership_reactivate(membership=_agent_membership(organization, user, by))
