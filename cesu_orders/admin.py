@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from common.admin import ReadOnlyTabularInline
 from common.files import file_response
+from common.money import format_euros
 from common.uploads import validate_upload
 
 from .models import (
@@ -35,7 +36,6 @@ from .models import (
     UsageCategory,
     Vintage,
 )
-from .pricing import format_euros
 from .selectors import order_export_rows, order_groups
 from .services.orders import (
     OrderRefused,

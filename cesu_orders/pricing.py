@@ -8,36 +8,18 @@ Errors a manager can fix are `ValueError`s with a French message the form shows 
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypeVar
 
-CENT = Decimal("0.01")
+from common.money import money
+
 HUNDRED = Decimal(100)
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
 
 # Seed values of the annual exemption ceiling per bénéficiaire (employer share, in €);
 # staff edit them in the catalogue, so callers pass the edited dict to `ceiling_for`.
 DEFAULT_CEILINGS = {2025: Decimal("2540.00"), 2026: Decimal("2591.00")}
 
 Key = TypeVar("Key", bound=Hashable)
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    """Rounds to the cent, half up (0.005 → 0.01), as on an invoice. A float is refused:
-    it cannot hold most cents exactly."""
-    if isinstance(value, float):
-        raise TypeError("money() takes a Decimal, an int or a str, never a float.")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def format_euros(amount: Decimal | int) -> str:
-    """« 1 234,56 € »: rounded with `money`, a narrow no-break space (U+202F) between
-    thousands and a no-break space (U+00A0) before €. A negative amount keeps a plain
-    leading "-" (« -12,00 € »): the same as the template filter, and parsed back by
-    spreadsheets, unlike U+2212."""
-    digits = f"{money(amount):,.2f}"
-    return digits.replace(",", NARROW_NBSP).replace(".", ",") + f"{NBSP}€"
 
 
 # Order lines

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cesu_orders.pricing import money
+from common.money import money
 
 VAT_RATE = Decimal("0.20")  # Domiciliation services carry the standard French VAT rate.
 

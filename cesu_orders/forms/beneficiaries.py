@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from common.phones import normalize_phone
+from common.templatetags.formats import euros
 
 from ..models import Beneficiary, UsageCategory, VoucherFormat
 from ..selectors import Catalogue
 from ..services.beneficiaries import EMPLOYEE_NUMBER_TAKEN
-from ..templatetags.cesu import euros
 
 # The « infos-bulles » of the order values, shown next to each field.
 HELP_TEXTS = {

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from accounts.tenancy import get_for_organization_or_404
 from common.files import file_response
 from common.formats import french_datetime
+from common.money import format_euros
+from common.templatetags.formats import percent
 from common.text import fold, parse_count
 from notifications.pdf import render_pdf
 
@@ -34,7 +36,7 @@ from ..models import (
     TermsOfSale,
     VoucherFormat,
 )
-from ..pricing import beneficiary_totals, ceiling_for, ceiling_warnings, format_euros, line_amounts
+from ..pricing import beneficiary_totals, ceiling_for, ceiling_warnings, line_amounts
 from ..selectors import Catalogue, order_groups
 from ..services.cart import (
     EMPTY_ORDER,
@@ -58,7 +60,6 @@ from ..services.orders import (
     employer_share_this_year,
     order_place,
 )
-from ..templatetags.cesu import percent
 
 NBSP = "\u00a0"
 PER_PAGE = 25

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "sequences",
+    "common",
     "accounts",
     "notifications",
     "cesu_orders",

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cesu_orders.pricing import format_euros
 from common.formats import french_datetime
+from common.money import format_euros
 from common.validators import uuid_or_none
 from directory.models import ProviderCentre
 

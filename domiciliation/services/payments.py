@@ -12,7 +12,7 @@ from django.utils import timezone
 from sequences import get_next_value
 
 from accounts.models import Membership, User
-from cesu_orders.pricing import format_euros
+from common.money import format_euros
 from common.queue import enqueue_on_commit
 
 from ..models import Case, CaseEvent, CaseStatus, Invoice, Payment, Signature

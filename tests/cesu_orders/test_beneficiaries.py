@@ -12,7 +12,7 @@ from cesu_orders.services.beneficiaries import (
     beneficiary_create,
     beneficiary_sort_name,
 )
-from cesu_orders.templatetags.cesu import euros, percent
+from common.templatetags.formats import euros, percent
 from tests.factories import MembershipFactory
 
 LIST = reverse("cesu_orders:beneficiary_list")

@@ -12,11 +12,10 @@ from cesu_orders.pricing import (
     beneficiary_totals,
     ceiling_for,
     ceiling_warnings,
-    format_euros,
     line_amounts,
-    money,
     order_totals,
 )
+from common.money import format_euros, money
 
 D = Decimal
 FEES = FeeSchedule(

@@ -1,13 +1,13 @@
-"""French number formatting for the CESU pages: « 1 234,56 € », « 50 % »."""
+"""French formats for every page, e-mail and PDF: « 1 234,56 € », « 50 % », phone
+numbers, « 25 novembre 2026 à 10 h 00 »."""
 
 from decimal import Decimal
 
 from django import template
 
-from common.formats import french_datetime
-from common.phones import display_phone
-
-from ..pricing import format_euros
+from ..formats import french_datetime
+from ..money import format_euros
+from ..phones import display_phone
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ NBSP = "\u00a0"
 
 @register.filter
 def euros(amount: Decimal | int | None) -> str:
-    """« 1 234,56 € » (see cesu_orders.pricing.format_euros)."""
+    """« 1 234,56 € » (see common.money.format_euros)."""
     if amount is None or amount == "":
         return ""
     return format_euros(Decimal(amount))
