@@ -96,3 +96,10 @@ def membership_reactivate(*, membership: Membership) -> None:
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_set_phone(*, user: User, phone: str) -> None:
+    """The user's own mobile (E.164, already checked), where their codes are sent."""
+    user.phone = phone
+    user.save(update_fields=["phone"])

@@ -35,3 +35,11 @@ def display_phone(value: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style).replace(" ", "\u00a0")
+
+
+def masked_phone(phone: str) -> str:
+    """« 06 •• •• •• 78 »: enough for the signer to recognise their phone."""
+    shown = display_phone(phone)
+    digits = [index for index, char in enumerate(shown) if char.isdigit()]
+    hidden = set(digits[2:-2])
+    return "".join("•" if index in hidden else char for index, char in enumerate(shown))

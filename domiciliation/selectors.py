@@ -1,15 +1,32 @@
-"""Reads of the domiciliataire's side: its case list, counts and key figures, one case
-with everything its pages show, and the contract."""
+"""Reads of the domiciliation part: the company's files and the providers it may send them
+to; the domiciliataire's case list, counts and key figures, one case with everything its
+pages show, and the contract."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Membership, Organization, User
+from common.phones import masked_phone
+from common.text import search_key
+from common.validators import uuid_or_none
+from directory.models import Provider, ProviderCentre
 
-from .models import Case, CaseStatus, ContractTemplate, Payment, ProofReview
+from .models import (
+    Case,
+    CaseDocument,
+    CaseStatus,
+    ClientFile,
+    ContractTemplate,
+    Payment,
+    Proof,
+    ProofReview,
+    ProofType,
+    Signature,
+)
 
 
 def provider_cases(
@@ -101,10 +118,174 @@ def case_reviews(case: Case) -> list[ProofReview]:
     return reviews
 
 
+def provider_of(organization: Organization) -> Provider | None:
+    """The directory profile of a domiciliataire organization (None before it has one)."""
+    return Provider.objects.filter(organization=organization).first()
+
+
+def contract_clauses_of(provider: Provider) -> tuple[str, bool]:
+    """(the clauses the provider's contracts use, whether they are its own)."""
+    own = ContractTemplate.objects.filter(provider=provider).first()
+    if own is not None:
+        return own.clauses, True
+    default = ContractTemplate.objects.filter(provider__isnull=True).order_by("pk").first()
+    return (default.clauses if default else ""), False
+
+
 def contract_template(case: Case) -> ContractTemplate:
     """The domiciliataire's own clauses, else the staff's default ones."""
     return (
         ContractTemplate.objects.filter(Q(provider=case.provider_id) | Q(provider__isnull=True))
         .order_by(F("provider").asc(nulls_last=True), "pk")
         .first()
+    )
+
+
+def current_proofs(client_file: ClientFile) -> dict[int, Proof]:
+    """The current version of each proof, by proof type id, in one query."""
+    proofs = client_file.proofs.filter(superseded_at__isnull=True).select_related("proof_type")
+    return {proof.proof_type_id: proof for proof in proofs}
+
+
+# The company's side
+
+# The directory keeps the visitor's selection in the session under this key.
+DIRECTORY_SELECTION_KEY = "directory_selection"
+
+
+def active_proof_types() -> list[ProofType]:
+    return list(ProofType.objects.filter(is_active=True))
+
+
+def provider_centre(provider: Provider, public_id: str) -> ProviderCentre | None:
+    """One of `provider`'s centres, or None for an unknown or malformed id."""
+    if not public_id:
+        return None
+    try:
+        return provider.centres.filter(public_id=public_id).first()
+    except ValidationError:
+        return None
+
+
+def directory_selection(session) -> list[Provider]:
+    """The listed providers of the visitor's directory selection (« Ma sélection »)."""
+    slugs = [entry["slug"] for entry in session.get(DIRECTORY_SELECTION_KEY, [])]
+    return list(Provider.objects.listed().filter(slug__in=slugs))
+
+
+def listed_providers(ids: list[str]) -> list[Provider]:
+    return list(Provider.objects.listed().filter(pk__in=ids))
+
+
+def recipient_choices(client_file: ClientFile, *, session, query: str = "") -> list[Provider]:
+    """The providers offered at sending: where the company came from, its directory
+    selection, and those found by the search box (10 at most)."""
+    slugs = [entry["slug"] for entry in session.get(DIRECTORY_SELECTION_KEY, [])]
+    wanted = Q(pk=client_file.origin_provider_id) | Q(pk__in=client_file.preselected.all())
+    wanted |= Q(slug__in=slugs)
+    key = search_key(query)[:100]
+    found = []
+    if key:
+        found = list(
+            Provider.objects.listed().filter(search_name__contains=key).order_by("search_name")[:10]
+        )
+    providers = list(Provider.objects.listed().filter(wanted).order_by("search_name"))
+    return providers + [p for p in found if p not in providers]
+
+
+def company_files(user: User) -> QuerySet[ClientFile]:
+    """« Mes dossiers »: the company's files, each with its cases and what their cards
+    show (proof states, signatures, documents, invoice), in a fixed number of queries."""
+    return (
+        ClientFile.objects.filter(owner=user)
+        .prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=Case.objects.select_related("provider", "invoice").prefetch_related(
+                    Prefetch("reviews", queryset=ProofReview.objects.select_related("proof_type")),
+                    "signatures",
+                    "documents",
+                ),
+            )
+        )
+        .order_by("-updated_at")
+    )
+
+
+# Payment and signature
+
+
+def stripe_payment(reference_id, session_id) -> Payment | None:
+    """The Stripe payment a Checkout Session names (its client reference and its id)."""
+    return (
+        Payment.objects.filter(
+            public_id=uuid_or_none(reference_id),
+            method=Payment.Method.STRIPE,
+            reference=session_id,
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+def case_payment_overview(case: Case) -> dict:
+    """What « Paiement et signature » shows: the payments, the invoice, both signatures
+    (None for a party not asked yet) and the documents as issued."""
+    signatures = {
+        signature.party: signature for signature in case.signatures.select_related("signer")
+    }
+    return {
+        "payments": case.payments.select_related("recorded_by"),
+        "invoice": case.issued_invoice,
+        "signatures": [signatures.get(party) for party in Signature.Party],
+        "provider_signature": signatures.get(Signature.Party.PROVIDER),
+        "documents": case.issued_documents,
+    }
+
+
+def may_sign(signature: Signature, user: User) -> bool:
+    """The company's owner signs for the company; any active admin of the domiciliataire
+    signs for it."""
+    if not user.is_authenticated:
+        return False
+    case = signature.case
+    if signature.party == Signature.Party.COMPANY:
+        return case.client_file.owner_id == user.pk
+    return Membership.objects.filter(
+        user=user,
+        organization_id=case.provider.organization_id,
+        role=Membership.Role.ADMIN,
+        is_active=True,
+    ).exists()
+
+
+def signer_phone(signature: Signature, user: User) -> str:
+    """Where the code goes: the representative's mobile given in the questionnaire, or
+    the domiciliataire admin's own mobile."""
+    if signature.party == Signature.Party.COMPANY:
+        return signature.case.client_file.rep_mobile
+    return user.phone
+
+
+def signature_page(signature: Signature, user: User) -> dict:
+    """What the signing page shows its signer: the case, both signatures, the sealed
+    contract once made, the masked phone the code goes to and the code in progress."""
+    case = signature.case
+    return {
+        "signature": signature,
+        "case": case,
+        "client_file": case.client_file,
+        "signatures": list(case.signatures.select_related("signer")),
+        "signed_contract": case.documents.filter(kind=CaseDocument.Kind.SIGNED_CONTRACT).first(),
+        "phone": masked_phone(signer_phone(signature, user)),
+        "active_code": signature.codes.filter(user=user, used_at__isnull=True).first(),
+    }
+
+
+def team_members(organization: Organization) -> QuerySet[Membership]:
+    """The domiciliataire's admins then agents, by name, active or not."""
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
     )

@@ -1,7 +1,7 @@
 from celery import shared_task
 
-from .documents import contract_document, invoice_document
 from .services.deadlines import payment_deadlines_run
+from .services.documents import contract_document, invoice_document
 from .services.signatures import contract_finalize, documents_catch_up
 
 

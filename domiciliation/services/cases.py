@@ -4,16 +4,22 @@ and the e-mails to each side."""
 from contextlib import contextmanager
 
 from accounts.models import Membership
+from common.exceptions import DomainError, TransitionRefused
+from common.transitions import event_log, status_move
 from notifications.models import Notification
 from notifications.services import notify
 
-from ..models import CASE_TRANSITIONS, Case, CaseEvent, CaseStatus, ClientFile
+from ..models import Case, CaseEvent, CaseStatus, ClientFile
 
 NBSP = "\u00a0"
 
 
-class CaseRefused(Exception):
+class CaseRefused(DomainError):
     """A move the case's state (or its data) does not allow; the message is for the user."""
+
+
+class CaseMoveRefused(CaseRefused, TransitionRefused):
+    """A status change that Case.TRANSITIONS does not allow."""
 
 
 def case_lock(case: Case) -> Case:
@@ -26,21 +32,31 @@ def case_lock(case: Case) -> Case:
     )
 
 
-def case_move(case: Case, to_status: str, *, actor, note: str = "") -> Case:
-    """Moves a locked case to `to_status` if CASE_TRANSITIONS allows it, and writes the
-    timeline row; otherwise CaseRefused says why in French."""
-    if to_status not in CASE_TRANSITIONS[CaseStatus(case.status)]:
-        raise CaseRefused(
-            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: il ne peut pas "
-            f"passer à «{NBSP}{CaseStatus(to_status).label}{NBSP}»."
+def case_move(case: Case, to_status: str, *, actor, note: str = "", **changes) -> Case:
+    """Moves `case` to `to_status` if Case.TRANSITIONS allows it (checked under the row
+    lock), with `changes` to its fields, and writes the timeline row; otherwise
+    CaseRefused says why in French."""
+
+    def refused(from_status: str, to: str) -> CaseMoveRefused:
+        return CaseMoveRefused(
+            f"Ce dossier est «{NBSP}{CaseStatus(from_status).label}{NBSP}»{NBSP}: il ne peut "
+            f"pas passer à «{NBSP}{CaseStatus(to).label}{NBSP}»."
         )
-    previous = case.status
-    case.status = to_status
-    case.save()
-    CaseEvent.objects.create(
-        case=case, from_status=previous, to_status=to_status, actor=actor, note=note
+
+    return status_move(
+        case,
+        to_status,
+        transitions=Case.TRANSITIONS,
+        refused=refused,
+        actor=actor,
+        note=note,
+        **changes,
     )
-    return case
+
+
+def case_log(case: Case, note: str, *, actor=None) -> CaseEvent:
+    """A line on the case's timeline without a status change (a review, an e-mail…)."""
+    return event_log(case, note, actor=actor)
 
 
 def company_email(client_file: ClientFile) -> str:
@@ -82,7 +98,7 @@ def notify_company(
             if notification.channel == Notification.Channel.EMAIL
             else "SMS"
         )
-        CaseEvent.objects.create(case=case, actor=actor, note=f"{what} à {notification.recipient}")
+        case_log(case, f"{what} à {notification.recipient}", actor=actor)
 
 
 PROVIDER_TEAM = (Membership.Role.ADMIN, Membership.Role.AGENT)
@@ -122,14 +138,10 @@ def notify_provider(
 
 @contextmanager
 def recorded_refusal(case: Case, *, actor, attempt: str):
-    """Lets a CaseRefused through after writing the refused attempt on the case's
-    timeline: the service rolled back everything else, the attempt is still known."""
+    """Lets a refusal (DomainError) through after writing the refused attempt on the
+    case's timeline: the service rolled back everything else, the attempt is still known."""
     try:
         yield
-    except CaseRefused as error:
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor if actor and actor.is_authenticated else None,
-            note=f"{attempt} refusé{NBSP}: {error}",
-        )
+    except DomainError as error:
+        case_log(case, f"{attempt} refusé{NBSP}: {error}", actor=actor)
         raise

@@ -114,10 +114,14 @@ def case_reactivate(*, case: Case, actor: User) -> Case:
     """« Réactiver le dossier »: an expired case is accepted again with a new 7-day
     deadline and fresh reminders. A payment received after expiry is kept: it pays the
     case at once."""
-    case = case_lock(case)
-    case.payment_due_at = payment_deadline(timezone.now())
-    case.payment_reminders_sent = 0
-    case = case_move(case, CaseStatus.ACCEPTED, actor=actor, note="Dossier réactivé")
+    case = case_move(
+        case_lock(case),
+        CaseStatus.ACCEPTED,
+        actor=actor,
+        note="Dossier réactivé",
+        payment_due_at=payment_deadline(timezone.now()),
+        payment_reminders_sent=0,
+    )
     late = case.payments.select_for_update().filter(status=Payment.Status.RECEIVED_LATE).first()
     if late is not None:
         late.status = Payment.Status.SUCCEEDED

@@ -13,17 +13,14 @@ from accounts.models import User
 from common.formats import french_datetime
 from common.money import format_euros
 from common.validators import uuid_or_none
-from directory.models import ProviderCentre
+from directory.models import Provider, ProviderCentre
 
-from ..models import Case, CaseEvent, CaseStatus, Proof, ProofReview
+from ..models import Case, CaseStatus, ContractTemplate, Proof, ProofReview
 from ..selectors import case_reviews
-from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company
+from .cases import NBSP, CaseRefused, case_lock, case_log, case_move, notify_company
 
 # « Le client dispose de 7 jours pour faire le premier paiement. »
 PAYMENT_DELAY = timedelta(days=7)
-
-# A proof can no longer be reviewed once the case is closed without a contract.
-REVIEW_CLOSED = {CaseStatus.DISMISSED, CaseStatus.WITHDRAWN, CaseStatus.EXPIRED}
 
 
 class StaleReview(CaseRefused):
@@ -55,7 +52,7 @@ def case_review_proofs(
     recap e-mail. A decision about a proof version the company has since replaced, or
     about a proof of another file, saves nothing."""
     case = case_lock(case)
-    if case.status in REVIEW_CLOSED:
+    if not case.proofs_reviewable:
         raise CaseRefused(
             f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: ses "
             "justificatifs ne peuvent plus être examinés."
@@ -79,9 +76,7 @@ def case_review_proofs(
     summary = ", ".join(
         f"{review.proof_type} {review.get_state_display().lower()}" for review in reviews
     )
-    event = CaseEvent.objects.create(
-        case=case, actor=actor, note=f"Justificatifs examinés{NBSP}: {summary}"
-    )
+    event = case_log(case, f"Justificatifs examinés{NBSP}: {summary}", actor=actor)
     all_reviews = case_reviews(case)
     has_invalidated = any(r.state == ProofReview.State.INVALIDATED for r in all_reviews)
     notify_company(
@@ -133,13 +128,11 @@ def case_set_offer(
     case.billing_months = billing_months
     case.duration_months = duration_months
     case.save()
-    CaseEvent.objects.create(
-        case=case,
+    case_log(
+        case,
+        f"Offre enregistrée{NBSP}: {centre.city}, premier paiement de "
+        f"{format_euros(case.first_payment.incl_tax)} TTC, {duration_months}{NBSP}mois",
         actor=actor,
-        note=(
-            f"Offre enregistrée{NBSP}: {centre.city}, premier paiement de "
-            f"{format_euros(case.first_payment.incl_tax)} TTC, {duration_months}{NBSP}mois"
-        ),
     )
     return case
 
@@ -171,10 +164,15 @@ def case_accept(*, case: Case, actor: User) -> Case:
                 "Le dossier ne peut pas être accepté" + NBSP + ": " + " ".join(missing)
             )
     now = timezone.now()
-    case.decided_at = now
-    case.decided_by = actor
-    case.payment_due_at = payment_deadline(now)
-    case = case_move(case, CaseStatus.ACCEPTED, actor=actor, note="Dossier accepté")
+    case = case_move(
+        case,
+        CaseStatus.ACCEPTED,
+        actor=actor,
+        note="Dossier accepté",
+        decided_at=now,
+        decided_by=actor,
+        payment_due_at=payment_deadline(now),
+    )
     notify_company(
         case,
         "domiciliation_case_accepted",
@@ -195,11 +193,15 @@ def case_dismiss(*, case: Case, reason: str, actor: User) -> Case:
     reason = reason.strip()
     if not reason:
         raise CaseRefused("Indiquez le motif du classement sans suite.")
-    case = case_lock(case)
-    case.decided_at = timezone.now()
-    case.decided_by = actor
-    case.dismissal_reason = reason
-    case = case_move(case, CaseStatus.DISMISSED, actor=actor, note=f"Motif{NBSP}: {reason}")
+    case = case_move(
+        case_lock(case),
+        CaseStatus.DISMISSED,
+        actor=actor,
+        note=f"Motif{NBSP}: {reason}",
+        decided_at=timezone.now(),
+        decided_by=actor,
+        dismissal_reason=reason,
+    )
     notify_company(
         case,
         "domiciliation_case_dismissed",
@@ -208,3 +210,19 @@ def case_dismiss(*, case: Case, reason: str, actor: User) -> Case:
         actor=actor,
     )
     return case
+
+
+@transaction.atomic
+def contract_clauses_save(*, provider: Provider, clauses: str) -> ContractTemplate:
+    """The domiciliataire's own clauses, used by its next contracts (the contracts
+    already issued keep theirs)."""
+    template, _ = ContractTemplate.objects.update_or_create(
+        provider=provider, defaults={"clauses": clauses}
+    )
+    return template
+
+
+@transaction.atomic
+def contract_clauses_reset(*, provider: Provider) -> None:
+    """Back to the staff's default clauses for the next contracts."""
+    ContractTemplate.objects.filter(provider=provider).delete()

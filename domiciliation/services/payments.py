@@ -15,8 +15,16 @@ from accounts.models import Membership, User
 from common.money import format_euros
 from common.queue import enqueue_on_commit
 
-from ..models import Case, CaseEvent, CaseStatus, Invoice, Payment, Signature
-from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
+from ..models import Case, CaseStatus, Invoice, Payment, Signature
+from .cases import (
+    NBSP,
+    CaseRefused,
+    case_lock,
+    case_log,
+    case_move,
+    notify_company,
+    notify_provider,
+)
 
 # A pending online payment is resumed (same Stripe session) for this long; after, a new
 # one starts (a Checkout Session lives 24 hours).
@@ -65,11 +73,11 @@ def payment_start(*, case: Case, method: str, actor: User) -> Payment:
     if pending is not None:
         return pending
     payment = Payment.objects.create(case=case, method=method, amount=payment_amount(case))
-    CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        note=f"Paiement de {format_euros(payment.amount)} commencé "
+    case_log(
+        case,
+        f"Paiement de {format_euros(payment.amount)} commencé "
         f"({payment.get_method_display().lower()})",
+        actor=actor,
     )
     return payment
 
@@ -83,7 +91,7 @@ def payment_fail(*, payment: Payment, reason: str, actor: User | None = None) ->
         return payment
     payment.status = Payment.Status.FAILED
     payment.save(update_fields=["status"])
-    CaseEvent.objects.create(case=case, actor=actor, note=f"Paiement refusé{NBSP}: {reason}")
+    case_log(case, f"Paiement refusé{NBSP}: {reason}", actor=actor)
     return payment
 
 
@@ -123,13 +131,11 @@ def payment_confirm(
         todo = (
             "à réactiver ou à rembourser" if case.status == CaseStatus.EXPIRED else "à rembourser"
         )
-        CaseEvent.objects.create(
-            case=case,
+        case_log(
+            case,
+            f"Paiement de {format_euros(payment.amount)} reçu alors que le dossier est "
+            f"«{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: {todo}",
             actor=actor,
-            note=(
-                f"Paiement de {format_euros(payment.amount)} reçu alors que le dossier est "
-                f"«{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: {todo}"
-            ),
         )
         notify_provider(
             case,
@@ -143,13 +149,13 @@ def payment_confirm(
 def case_pay(case: Case, payment: Payment, *, actor: User | None) -> Case:
     """A locked accepted case whose first payment succeeded: paid, invoiced, and sent to
     both parties for signature."""
-    case.paid_at = payment.confirmed_at or timezone.now()
     case = case_move(
         case,
         CaseStatus.PAID,
         actor=actor,
         note=f"Premier paiement reçu{NBSP}: {format_euros(payment.amount)} "
         f"({payment.get_method_display().lower()})",
+        paid_at=payment.confirmed_at or timezone.now(),
     )
     invoice = invoice_issue(case=case, payment=payment)
     signatures = {
@@ -206,7 +212,7 @@ def invoice_issue(*, case: Case, payment: Payment) -> Invoice:
         vat_amount=first.vat,
         amount_incl_tax=first.incl_tax,
     )
-    CaseEvent.objects.create(case=case, note=f"Facture {invoice.number} émise")
+    case_log(case, f"Facture {invoice.number} émise")
     enqueue_on_commit("domiciliation.tasks.render_invoice", invoice.pk)
     return invoice
 
@@ -221,7 +227,7 @@ def payment_record_transfer(
 ) -> Payment:
     """A bank transfer the domiciliataire received, confirmed like an online payment."""
     case = case_lock(case)
-    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.EXPIRED):
+    if not case.accepts_transfer:
         raise _not_expected(case)
     if received_on > timezone.localdate():
         raise PaymentRefused("La date de réception ne peut pas être dans le futur.")
@@ -236,14 +242,6 @@ def payment_record_transfer(
     return payment_confirm(payment=payment, amount=amount, actor=actor)
 
 
-def refundable(payment: Payment, case: Case) -> bool:
-    """Money the case does not need: received out of time (expired, already paid…), or
-    paid for a request the company then withdrew."""
-    return payment.status == Payment.Status.RECEIVED_LATE or (
-        payment.status == Payment.Status.SUCCEEDED and case.status == CaseStatus.WITHDRAWN
-    )
-
-
 def payment_refund(*, payment: Payment, actor: User) -> Payment:
     """Gives back a payment the case does not need. An online one is refunded through its
     provider first, outside the transaction, with an idempotency key: if recording fails
@@ -251,7 +249,7 @@ def payment_refund(*, payment: Payment, actor: User) -> Payment:
     transfer is recorded as refunded by the domiciliataire."""
     from ..gateways import GatewayError, gateway_for
 
-    if not refundable(payment, payment.case):
+    if not payment.is_refundable:
         raise PaymentRefused("Ce paiement ne peut pas être remboursé.")
     if payment.method != Payment.Method.TRANSFER:
         try:
@@ -268,13 +266,12 @@ def payment_refund(*, payment: Payment, actor: User) -> Payment:
 def _record_refund(*, payment: Payment, actor: User) -> Payment:
     case = case_lock(payment.case)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if not refundable(payment, case):
+    payment.case = case
+    if not payment.is_refundable:
         raise PaymentRefused("Ce paiement ne peut pas être remboursé.")
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status"])
-    CaseEvent.objects.create(
-        case=case, actor=actor, note=f"Paiement de {format_euros(payment.amount)} remboursé"
-    )
+    case_log(case, f"Paiement de {format_euros(payment.amount)} remboursé", actor=actor)
     notify_company(
         case,
         "domiciliation_payment_refunded",

@@ -1,24 +1,36 @@
 """Every write of a domiciliation request: the questionnaire, the proofs, sending the
 file to several domiciliataires, and the company's withdrawal."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import email_verified
+from common.exceptions import DomainError
 from directory.models import Provider, ProviderCentre
 from notifications.services import notify
 
 from ..models import (
     Case,
-    CaseEvent,
     CaseStatus,
     ClientFile,
     Proof,
     ProofReview,
     ProofType,
 )
-from .cases import NBSP, case_lock, case_move, company_email, notify_provider
+from ..selectors import current_proofs
+from .cases import NBSP, case_lock, case_log, case_move, company_email, notify_provider
+
+# One click sends the file to this many domiciliataires at most.
+MAX_RECIPIENTS = 20
+EMAIL_NOT_VERIFIED = (
+    "Confirmez d’abord votre adresse e-mail en cliquant sur le lien que nous vous avons envoyé."
+)
+
+
+class RequestRefused(DomainError):
+    """A change of the company's file or its sending that the rules refuse."""
+
 
 # The questionnaire's steps, in order: (number, title).
 STEPS = [
@@ -72,7 +84,7 @@ def client_file_claim(*, client_file: ClientFile, user: User) -> ClientFile:
     updated = ClientFile.objects.filter(pk=client_file.pk, owner__isnull=True).update(owner=user)
     client_file.refresh_from_db()
     if not updated and client_file.owner_id != user.pk:
-        raise ValidationError("Ce dossier appartient à un autre compte.")
+        raise RequestRefused("Ce dossier appartient à un autre compte.")
     return client_file
 
 
@@ -94,12 +106,6 @@ def beneficial_owners_replace(*, client_file: ClientFile, owners: list[dict]) ->
     )
     client_file.completed_step = max(client_file.completed_step, 3)
     client_file.save(update_fields=["completed_step", "updated_at"])
-
-
-def current_proofs(client_file: ClientFile) -> dict[int, Proof]:
-    """The current version of each proof, by proof type id, in one query."""
-    proofs = client_file.proofs.filter(superseded_at__isnull=True).select_related("proof_type")
-    return {proof.proof_type_id: proof for proof in proofs}
 
 
 @transaction.atomic
@@ -128,9 +134,7 @@ def proof_upload(
         review.state = ProofReview.State.TO_REVIEW
         review.reason = ""
         review.save()
-        CaseEvent.objects.create(
-            case=review.case, actor=actor, note=f"Justificatif mis à jour{NBSP}: {proof_type}"
-        )
+        case_log(review.case, f"Justificatif mis à jour{NBSP}: {proof_type}", actor=actor)
         notify_provider(
             review.case, "domiciliation_proof_updated", {"proof": proof}, key=f"proof:{proof.pk}"
         )
@@ -164,18 +168,21 @@ def client_file_send(
     """« Faire suivre à plusieurs domiciliataires en 1 seul clic »: one case in S1 per
     provider that does not have one for this file yet. The file row is locked, so a double
     click creates nothing twice. Each provider's admins and agents get the « nouvelle
-    demande de contrat » e-mail; the company gets the list of recipients."""
+    demande de contrat » e-mail; the company gets the list of recipients. The company must
+    have confirmed its e-mail address; one click reaches MAX_RECIPIENTS at most."""
+    if not email_verified(actor):
+        raise RequestRefused(EMAIL_NOT_VERIFIED)
     client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
     proof_types = list(ProofType.objects.filter(is_active=True))
     missing = missing_before_sending(client_file, proof_types)
     if missing:
-        raise ValidationError(missing)
+        raise RequestRefused(missing)
     if not providers:
-        raise ValidationError("Choisissez au moins un domiciliataire.")
+        raise RequestRefused("Choisissez au moins un domiciliataire.")
     already = set(client_file.cases.values_list("provider_id", flat=True))
     proofs = current_proofs(client_file)
     created = []
-    for provider in providers:
+    for provider in providers[:MAX_RECIPIENTS]:
         if provider.pk in already or not provider.is_listed:
             continue
         centre = (
@@ -188,9 +195,7 @@ def client_file_send(
                 )
         except IntegrityError:
             continue  # Sent a moment ago by another request.
-        CaseEvent.objects.create(
-            case=case, to_status=CaseStatus.S1, actor=actor, note="Dossier reçu"
-        )
+        case.events.create(to_status=CaseStatus.S1, actor=actor, note="Dossier reçu")
         ProofReview.objects.bulk_create(
             ProofReview(
                 case=case,

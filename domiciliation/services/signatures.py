@@ -11,28 +11,36 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Membership, User
-from common.phones import display_phone
+from common.phones import masked_phone
 from common.queue import enqueue_on_commit
 from notifications.services import notify
 
-from ..documents import (
-    attachment,
-    contract_document,
-    final_documents,
-    invoice_document,
-    sha256,
-)
 from ..models import (
     Case,
     CaseDocument,
-    CaseEvent,
     CaseStatus,
     ClientFile,
     Invoice,
     Signature,
     SignatureCode,
 )
-from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
+from ..selectors import may_sign, signer_phone
+from .cases import (
+    NBSP,
+    CaseRefused,
+    case_lock,
+    case_log,
+    case_move,
+    notify_company,
+    notify_provider,
+)
+from .documents import (
+    attachment,
+    contract_document,
+    final_documents,
+    invoice_document,
+    sha256,
+)
 
 CODE_VALIDITY = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
@@ -41,43 +49,26 @@ CODE_INTERVAL = timedelta(minutes=1)
 # And at most 10 a day per signature: 50 guesses, and no SMS pumping through the portal.
 MAX_CODES_PER_PERIOD = 10
 CODES_PERIOD = timedelta(days=1)
-OPEN_STATUSES = (CaseStatus.S1, CaseStatus.ACCEPTED, CaseStatus.PAID, CaseStatus.EXPIRED)
+# The company's requests still open: withdrawn once it signs with one domiciliataire.
+OPEN_STATUSES = [
+    status for status, moves in Case.TRANSITIONS.items() if CaseStatus.WITHDRAWN in moves
+]
 
 
 class SignatureRefused(CaseRefused):
     """A signature the case, the signer or the code does not allow; nothing changed."""
 
 
-def may_sign(signature: Signature, user: User) -> bool:
-    """The company's owner signs for the company; any active admin of the domiciliataire
-    signs for it."""
-    if not user.is_authenticated:
-        return False
-    case = signature.case
-    if signature.party == Signature.Party.COMPANY:
-        return case.client_file.owner_id == user.pk
-    return Membership.objects.filter(
-        user=user,
-        organization_id=case.provider.organization_id,
-        role=Membership.Role.ADMIN,
-        is_active=True,
-    ).exists()
-
-
-def signer_phone(signature: Signature, user: User) -> str:
-    """Where the code goes: the representative's mobile given in the questionnaire, or
-    the domiciliataire admin's own mobile."""
-    if signature.party == Signature.Party.COMPANY:
-        return signature.case.client_file.rep_mobile
-    return user.phone
-
-
-def masked_phone(phone: str) -> str:
-    """« 06 •• •• •• 78 »: enough for the signer to recognise their phone."""
-    shown = display_phone(phone)
-    digits = [index for index, char in enumerate(shown) if char.isdigit()]
-    hidden = set(digits[2:-2])
-    return "".join("•" if index in hidden else char for index, char in enumerate(shown))
+@transaction.atomic
+def signature_link_refused(*, signature: Signature, visitor: User) -> None:
+    """Someone other than its signer opened a signing link: the attempt is written on the
+    case's timeline."""
+    case_log(
+        signature.case,
+        f"Lien de signature ({signature.get_party_display().lower()}) ouvert par "
+        f"{visitor.email}{NBSP}: refusé",
+        actor=visitor,
+    )
 
 
 def _code_hash(signature: Signature, code: str) -> str:
@@ -153,11 +144,11 @@ def signature_request_code(*, signature: Signature, user: User) -> SignatureCode
         user=user,
         sensitive=True,
     )
-    CaseEvent.objects.create(
-        case=case,
-        actor=user,
-        note=f"Code de signature envoyé par SMS au {masked_phone(phone)} "
+    case_log(
+        case,
+        f"Code de signature envoyé par SMS au {masked_phone(phone)} "
         f"({signature.get_party_display().lower()})",
+        actor=user,
     )
     return row
 
@@ -215,11 +206,11 @@ def _sign(
     signature.user_agent = user_agent[:500]
     signature.document_sha256 = signed_hash
     signature.save()
-    CaseEvent.objects.create(
-        case=case,
-        actor=user,
-        note=f"Contrat signé par {signature.signer_name} ({signature.get_party_display().lower()})"
+    case_log(
+        case,
+        f"Contrat signé par {signature.signer_name} ({signature.get_party_display().lower()})"
         f", empreinte SHA-256 {signed_hash}",
+        actor=user,
     )
     if not case.signatures.filter(signed_at__isnull=True).exists():
         case_sign(case, actor=user)
@@ -239,15 +230,18 @@ def case_sign(case: Case, *, actor: User) -> Case:
     now = timezone.now()
     today = timezone.localdate(now)
     wished = case.client_file.start_date
-    case.signed_at = now
-    case.contract_starts_on = max(wished, today) if wished else today
     case = case_move(
-        case, CaseStatus.SIGNED, actor=actor, note="Contrat signé par les deux parties"
+        case,
+        CaseStatus.SIGNED,
+        actor=actor,
+        note="Contrat signé par les deux parties",
+        signed_at=now,
+        contract_starts_on=max(wished, today) if wished else today,
     )
     siblings = Case.objects.filter(client_file_id=case.client_file_id, status__in=OPEN_STATUSES)
     for sibling in siblings.exclude(pk=case.pk).order_by("pk"):
         sibling = case_lock(sibling)
-        if sibling.status not in OPEN_STATUSES:
+        if not sibling.can_be_withdrawn:
             continue  # withdrawn by the company meanwhile
         sibling = case_move(
             sibling,

@@ -15,15 +15,12 @@ from accounts.services import (
     membership_deactivate,
     membership_reactivate,
 )
+from common.exceptions import DomainError
 from notifications.services import notify
 
 
-class TeamError(ValueError):
+class TeamError(DomainError):
     """A team change the rules refuse; `field` names the form field it belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def set_password_url(user: User) -> str:

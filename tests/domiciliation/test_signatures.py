@@ -16,7 +16,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from domiciliation.documents import sha256
+from domiciliation.services.documents import sha256
 from domiciliation.models import CaseDocument, CaseEvent, CaseStatus, Payment, Signature
 from domiciliation.sealing import SEAL_FIELD, self_signed_seal
 from domiciliation.services.cases import CaseRefused

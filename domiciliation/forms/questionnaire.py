@@ -9,7 +9,7 @@ from common.phones import normalize_phone
 from common.uploads import validate_upload
 from directory.models import Service
 
-from .models import ClientFile
+from ..models import ClientFile
 
 
 class StepForm(forms.ModelForm):
@@ -142,29 +142,3 @@ class ProofUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.kind = validate_upload(upload)
         return upload
-
-
-class SignatureForm(forms.Form):
-    code = forms.CharField(
-        label="Code reçu par SMS",
-        min_length=6,
-        max_length=6,
-        help_text="6 chiffres, valable 10 minutes.",
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
-        ),
-        error_messages={
-            "min_length": "Le code compte 6 chiffres.",
-            "max_length": "Le code compte 6 chiffres.",
-        },
-    )
-    consent = forms.BooleanField(
-        label="J’ai lu le contrat et je le signe.",
-        error_messages={"required": "Cochez la case pour confirmer que vous signez le contrat."},
-    )
-
-    def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
-            raise forms.ValidationError("Le code compte 6 chiffres.")
-        return code

@@ -12,10 +12,10 @@ from stdnum.fr import tva
 
 from notifications.pdf import render_pdf
 
-from .models import Case, CaseDocument, Invoice
-from .sealing import seal_pdf
-from .selectors import contract_template
-from .services.cases import case_lock
+from ..models import Case, CaseDocument, Invoice
+from ..sealing import seal_pdf
+from ..selectors import contract_template
+from .cases import case_lock
 
 PARTY_FIELDS = ["legal_name", "trade_name", "siren", "approval_number", "approval_date"]
 

@@ -1,15 +1,12 @@
-"""The domiciliataire's forms: the proof review (« Mettre à jour »), the offer, the
-« classement sans suite », the contract clauses and the team."""
-
-from decimal import Decimal
+"""The domiciliataire instructs a case: the case list filter, the proof review
+(« Mettre à jour »), the offer, the « classement sans suite » and the contract clauses."""
 
 from django import forms
 
-from common.phones import normalize_phone
 from directory.models import ProviderCentre
 
-from .models import INVALIDATION_REASONS, Case, CaseStatus, ContractTemplate, ProofReview
-from .services.instruction import ReviewDecision
+from ..models import INVALIDATION_REASONS, Case, CaseStatus, ContractTemplate, ProofReview
+from ..services.instruction import ReviewDecision
 
 OTHER_REASON = "autre"
 DECISIONS = [
@@ -177,62 +174,3 @@ class ContractTemplateForm(forms.ModelForm):
         if not clauses:
             raise forms.ValidationError("Écrivez au moins un article.")
         return clauses
-
-
-class AgentInviteForm(forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=150)
-    last_name = forms.CharField(label="Nom", max_length=150)
-    email = forms.EmailField(label="Adresse e-mail", max_length=254)
-
-
-class TransferForm(forms.Form):
-    """A bank transfer received for the first payment."""
-
-    amount = forms.DecimalField(
-        label="Montant reçu (€)",
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    received_on = forms.DateField(
-        label="Reçu le", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    reference = forms.CharField(
-        label="Référence du virement",
-        max_length=100,
-        help_text="Le libellé ou la référence figurant sur votre relevé.",
-    )
-
-
-class PhoneForm(forms.Form):
-    """The admin's own mobile, where the contract signing codes are sent."""
-
-    phone = forms.CharField(
-        label="Mon téléphone mobile",
-        max_length=20,
-        help_text="Les codes de signature des contrats vous sont envoyés par SMS à ce numéro.",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-
-    # The codes that sign contracts go to this phone: someone holding only a session must
-    # not be able to redirect them.
-    password = forms.CharField(
-        label="Mot de passe actuel",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data["phone"], mobile=True)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("Mot de passe incorrect.")
-        return password
