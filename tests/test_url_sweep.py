@@ -139,8 +139,8 @@ def _sent_case_of_alice(ctx):
 def _paid_case_of_alice(ctx):
     """A case of alice's file, accepted and paid through the services: it has its
     payment, invoice, signatures and contract."""
-    from domiciliation.services.documents import contract_document
     from domiciliation.models import Payment
+    from domiciliation.services.documents import contract_document
     from domiciliation.services.payments import payment_confirm, payment_start
     from tests.directory.factories import make_provider
     from tests.domiciliation.helpers import accepted_case

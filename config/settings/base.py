@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web process in every environment, as in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
@@ -237,11 +239,18 @@ CONTRACT_SEAL_DEVELOPMENT_FALLBACK = env.bool("CONTRACT_SEAL_DEVELOPMENT_FALLBAC
 # Celery: without a broker every task runs eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env("CELERY_BROKER_URL", default=""))
-CELERY_TASK_EAGER_PROPAGATES = False
+# An error in an eagerly run task fails the request that ran it (development, tests): a
+# bug shows at once instead of hiding in a log.
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# With acks_late, a task that hangs (a WeasyPrint render, a pyHanko seal, an SMTP server
+# that never answers) would hold its worker forever: the soft limit raises inside the
+# task, the hard limit kills the worker process, and the message is delivered again.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A request must not hang when the broker is down: the outbox keeps the row pending and
 # the beat job re-queues it later.

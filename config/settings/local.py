@@ -7,3 +7,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")
 
 DEMO_DATA_ALLOWED = True
+
+# Static files from the app directories as they are edited, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

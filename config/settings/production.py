@@ -1,7 +1,7 @@
 """Production: everything from the environment; `manage.py check --deploy` is clean."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, STORAGES, env
+from .base import STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -18,13 +18,12 @@ CSRF_COOKIE_HTTPONLY = True
 # The health endpoint is probed over plain HTTP by the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 
+# Static files straight from the web nodes (WhiteNoise, in the base middleware),
+# compressed and cached forever under their hashed names.
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# Static files straight from the web nodes, compressed and cached forever.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 # Real money and real signatures: Stripe and the platform's own certificate, never the
 # simulated provider nor a development seal, unless an operator says so explicitly.

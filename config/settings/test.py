@@ -21,3 +21,7 @@ STORAGES = {
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«INVALID {%s}»"
 
 DEMO_DATA_ALLOWED = True
+
+# Static files from the app directories as they are edited, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

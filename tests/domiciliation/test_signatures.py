@@ -16,10 +16,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from domiciliation.services.documents import sha256
 from domiciliation.models import CaseDocument, CaseEvent, CaseStatus, Payment, Signature
 from domiciliation.sealing import SEAL_FIELD, self_signed_seal
 from domiciliation.services.cases import CaseRefused
+from domiciliation.services.documents import sha256
 from domiciliation.services.payments import payment_confirm, payment_start
 from domiciliation.services.signatures import (
     MAX_CODE_ATTEMPTS,
