@@ -1,7 +1,11 @@
 """Shared fixtures. The trio, as in healthchecks: alice owns organization A, bob is a
 secondary member of A, charlie belongs to another organization B."""
 
+import sys
+
 import pytest
+from django.conf import settings
+from django.template import TemplateSyntaxError, engines
 
 from accounts.models import Membership, Organization
 from tests.factories import MembershipFactory, OrganizationFactory
@@ -36,3 +40,29 @@ def charlie(org_b):
     return MembershipFactory(
         user__username="charlie@example.com", organization=org_b, role=Membership.Role.PRIMARY
     ).user
+
+
+class UnknownTemplateVariable(str):
+    """The template engine's `string_if_invalid` during tests: any page, e-mail or PDF
+    template that renders an unknown variable fails the test where it happens. Django's
+    admin and the libraries' templates, which rely on missing variables, are left alone."""
+
+    LIBRARIES = str(settings.BASE_DIR / ".venv")
+
+    def __contains__(self, text):
+        return text == "%s"
+
+    def __mod__(self, variable):
+        context = sys._getframe(1).f_locals.get("context")
+        origin = getattr(getattr(getattr(context, "template", None), "origin", None), "name", "")
+        if "site-packages" in str(origin) or str(origin).startswith(self.LIBRARIES):
+            return ""
+        raise TemplateSyntaxError(f"Unknown template variable « {variable} » in {origin}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unknown_template_variable_fails():
+    engine = engines["django"].engine
+    previous, engine.string_if_invalid = engine.string_if_invalid, UnknownTemplateVariable("%s")
+    yield
+    engine.string_if_invalid = previous

@@ -17,7 +17,8 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# An unknown template variable is a bug: make it fail loudly.
+# An unknown template variable is a bug: visible here, and failing the test in pytest
+# (tests/conftest.py, unknown_template_variable_fails).
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«INVALID {%s}»"
 
 DEMO_DATA_ALLOWED = True
