@@ -8,7 +8,16 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import get_for_organization_or_404, organization_required
 
-from .models import Case, CaseDocument, ClientFile, Invoice, Payment, Proof, Signature
+from .models import (
+    Case,
+    CaseDocument,
+    ClientFile,
+    Invoice,
+    Payment,
+    Proof,
+    ProofReview,
+    Signature,
+)
 from .selectors import cases_with_details
 from .services.requests import client_file_claim
 
@@ -97,10 +106,13 @@ def proof_for(request, public_id) -> Proof:
         Proof.objects.select_related("client_file", "proof_type"), public_id=public_id
     )
     owner = proof.client_file.owner_id == request.user.pk
-    addressed = Membership.objects.filter(
-        user=request.user,
-        is_active=True,
-        organization__provider__cases__client_file=proof.client_file,
+    # A domiciliataire sees the versions its own open cases were sent or decided on; a
+    # case dismissed, withdrawn or expired (until reactivated) sees none.
+    addressed = ProofReview.objects.filter(
+        proof=proof,
+        case__status__in=Case.SEES_PROOFS,
+        case__provider__organization__memberships__user=request.user,
+        case__provider__organization__memberships__is_active=True,
     ).exists()
     if not (owner or addressed):
         raise Http404

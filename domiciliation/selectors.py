@@ -35,19 +35,13 @@ def provider_cases(
     """The domiciliataire's cases for its list: S1 oldest first (the queue), any other
     view newest first; `query` matches the company or the representative."""
     late_payment = Payment.objects.filter(case=OuterRef("pk"), status=Payment.Status.RECEIVED_LATE)
-    cases = (
-        Case.objects.for_organization(organization)
-        .select_related("client_file")
-        .annotate(has_late_payment=Exists(late_payment))
+    cases = Case.objects.for_organization(organization).annotate(
+        has_late_payment=Exists(late_payment)
     )
     if status:
         cases = cases.filter(status=status)
     for word in query.split()[:5]:
-        cases = cases.filter(
-            Q(client_file__company_name__icontains=word)
-            | Q(client_file__rep_last_name__icontains=word)
-            | Q(client_file__rep_first_name__icontains=word)
-        )
+        cases = cases.filter(Q(company_name__icontains=word) | Q(representative__icontains=word))
     if status == CaseStatus.S1:
         return cases.order_by("created_at", "pk")
     return cases.order_by("-created_at", "-pk")
@@ -105,16 +99,14 @@ def provider_key_figures(organization: Organization, *, now=None) -> KeyFigures:
 
 def cases_with_details() -> QuerySet[Case]:
     """Cases with the joins every case page needs (the caller narrows to its tenant)."""
-    return Case.objects.select_related(
-        "client_file__owner", "provider", "centre", "decided_by"
-    ).prefetch_related("client_file__beneficial_owners")
+    return Case.objects.select_related("client_file__owner", "provider", "centre", "decided_by")
 
 
 def case_reviews(case: Case) -> list[ProofReview]:
     """The case's proofs in the staff's order, each marked required or not for this file."""
     reviews = list(case.reviews.select_related("proof", "proof_type"))
     for review in reviews:
-        review.required = review.proof_type.required_for(case.client_file)
+        review.required = review.proof_type.required_for(case.declared)
     return reviews
 
 
@@ -193,6 +185,17 @@ def recipient_choices(client_file: ClientFile, *, session, query: str = "") -> l
     return providers + [p for p in found if p not in providers]
 
 
+def decided_providers(client_file: ClientFile) -> list[Provider]:
+    """The domiciliataires that have decided on the file (accepted it, or further): they
+    keep the file as they decided on it, whatever the company changes since."""
+    decided = [CaseStatus.ACCEPTED, CaseStatus.PAID, CaseStatus.SIGNED, CaseStatus.EXPIRED]
+    return list(
+        Provider.objects.filter(cases__client_file=client_file, cases__status__in=decided)
+        .distinct()
+        .order_by("search_name")
+    )
+
+
 def company_files(user: User) -> QuerySet[ClientFile]:
     """« Mes dossiers »: the company's files, each with its cases and what their cards
     show (proof states, signatures, documents, invoice), in a fixed number of queries."""
@@ -263,7 +266,7 @@ def signer_phone(signature: Signature, user: User) -> str:
     """Where the code goes: the representative's mobile given in the questionnaire, or
     the domiciliataire admin's own mobile."""
     if signature.party == Signature.Party.COMPANY:
-        return signature.case.client_file.rep_mobile
+        return signature.case.declared.rep_mobile
     return user.phone
 
 

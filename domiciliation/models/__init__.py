@@ -3,6 +3,7 @@ each domiciliataire, the payments and invoices, the documents and signatures."""
 
 from .cases import (
     CASE_TRANSITIONS,
+    DECLARED_FIELDS,
     INVALIDATION_REASONS,
     MIN_CONTRACT_MONTHS,
     BillingPeriod,
@@ -19,6 +20,7 @@ from .signatures import CaseDocument, Signature, SignatureCode
 
 __all__ = [
     "CASE_TRANSITIONS",
+    "DECLARED_FIELDS",
     "INVALIDATION_REASONS",
     "MIN_CONTRACT_MONTHS",
     "BeneficialOwner",

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 
 from common.models import StatusEvent
 from directory.models import Provider, ProviderCentre
 
 from ..pricing import first_payment
-from .requests import ClientFile, Proof, ProofType
+from .requests import BeneficialOwner, ClientFile, Proof, ProofType
 
 
 class CaseStatus(models.TextChoices):
@@ -47,6 +48,31 @@ class BillingPeriod(models.IntegerChoices):
     QUARTERLY = 3, "Trimestrielle"
     HALF_YEARLY = 6, "Semestrielle"
     YEARLY = 12, "Annuelle"
+
+
+# The questionnaire's answers a case is decided on: copied from the file when it is sent,
+# kept up to date while the case is in S1, frozen once the domiciliataire has decided.
+DECLARED_FIELDS = [
+    "company_status",
+    "legal_form",
+    "company_name",
+    "siren",
+    "activity",
+    "start_date",
+    "rep_civility",
+    "rep_first_name",
+    "rep_last_name",
+    "rep_birth_date",
+    "rep_birth_place",
+    "rep_nationality",
+    "rep_address",
+    "rep_postcode",
+    "rep_city",
+    "rep_email",
+    "rep_mobile",
+    "services",
+    "mail_handling",
+]
 
 
 class CaseQuerySet(models.QuerySet):
@@ -110,10 +136,21 @@ class Case(models.Model):
     paid_at = models.DateTimeField("payé le", null=True, blank=True)
     signed_at = models.DateTimeField("signé le", null=True, blank=True)
     contract_starts_on = models.DateField("début du contrat", null=True, blank=True)
+    # What the case is decided on (DECLARED_FIELDS and the beneficial owners), as sent:
+    # the contract, the invoice and the attestation render from it, never from the file.
+    declared_data = models.JSONField("dossier déclaré", default=dict, blank=True)
+    # Copied from declared_data for the case list and its search.
+    company_name = models.CharField("dénomination", max_length=200, blank=True)
+    representative = models.CharField("représentant légal", max_length=301, blank=True)
+    file_changed_at = models.DateTimeField(
+        "dossier modifié par le client le", null=True, blank=True
+    )
     created_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     TRANSITIONS = CASE_TRANSITIONS
+    # The statuses in which the domiciliataire may open the company's proofs.
+    SEES_PROOFS = (CaseStatus.S1, CaseStatus.ACCEPTED, CaseStatus.PAID, CaseStatus.SIGNED)
 
     objects = CaseQuerySet.as_manager()
 
@@ -133,6 +170,29 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.client_file} chez {self.provider}"
+
+    @cached_property
+    def declared(self) -> ClientFile:
+        """The file as this case knows it: an unsaved ClientFile built from
+        declared_data, so that pages, e-mails and PDFs read it like the file itself
+        (its owners through `beneficial_owner_list`)."""
+        data = self.declared_data or {}
+        fields = {
+            name: ClientFile._meta.get_field(name).to_python(value)
+            for name, value in data.get("fields", {}).items()
+            if name in DECLARED_FIELDS
+        }
+        declared = ClientFile(public_id=self.client_file.public_id, **fields)
+        declared.owner_id = self.client_file.owner_id
+        declared.declared_owners = [
+            BeneficialOwner(
+                first_name=owner["first_name"],
+                last_name=owner["last_name"],
+                share=Decimal(owner["share"]),
+            )
+            for owner in data.get("owners", [])
+        ]
+        return declared
 
     # What the pages ask of a case, so that no template compares a raw status.
 

@@ -150,6 +150,12 @@ class ClientFile(models.Model):
         return self.legal_form not in ("", self.LegalForm.EI)
 
     @property
+    def beneficial_owner_list(self) -> list["BeneficialOwner"]:
+        """The beneficial owners: as declared to a case (Case.declared), else saved."""
+        declared = getattr(self, "declared_owners", None)
+        return declared if declared is not None else list(self.beneficial_owners.all())
+
+    @property
     def service_labels(self) -> list[str]:
         labels = dict(Service.choices)
         return [labels[code] for code in self.services if code in labels]

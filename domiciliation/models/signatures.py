@@ -85,6 +85,7 @@ class SignatureCode(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64)
     phone = models.CharField("envoyé au", max_length=20)
+    ip_address = models.GenericIPAddressField("demandé depuis", null=True, blank=True)
     created_at = models.DateTimeField("envoyé le")
     expires_at = models.DateTimeField("valable jusqu’au")
     attempts = models.PositiveSmallIntegerField("essais", default=0)

@@ -11,7 +11,7 @@ from accounts.models import User
 from common.formats import french_datetime
 
 from ..models import Case, CaseStatus, Payment
-from .cases import case_lock, case_move, notify_company, notify_provider
+from .cases import NBSP, CaseRefused, case_lock, case_move, notify_company, notify_provider
 from .instruction import payment_deadline
 from .payments import case_pay
 
@@ -114,8 +114,14 @@ def case_reactivate(*, case: Case, actor: User) -> Case:
     """« Réactiver le dossier »: an expired case is accepted again with a new 7-day
     deadline and fresh reminders. A payment received after expiry is kept: it pays the
     case at once."""
+    case = case_lock(case)
+    if not case.is_expired:
+        raise CaseRefused(
+            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: seul un dossier "
+            "expiré peut être réactivé."
+        )
     case = case_move(
-        case_lock(case),
+        case,
         CaseStatus.ACCEPTED,
         actor=actor,
         note="Dossier réactivé",

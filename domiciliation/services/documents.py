@@ -37,7 +37,8 @@ def contract_context(case: Case) -> dict:
     provider = case.provider
     return {
         "case": case,
-        "client_file": case.client_file,
+        # What the case was decided on, never the file as the company edits it since.
+        "client_file": case.declared,
         # The domiciliataire's identity as staff approved it.
         "party": {field: provider.public(field) for field in PARTY_FIELDS},
         "template": contract_template(case),
@@ -57,7 +58,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         {
             "invoice": invoice,
             "case": case,
-            "client_file": case.client_file,
+            "client_file": case.declared,
             "party": party,
             "vat_number": vat_number(party["siren"]),
             "payment": invoice.payment,
@@ -102,7 +103,7 @@ def signed_contract_pdf(case: Case, contract: CaseDocument) -> bytes:
         "pdf/domiciliation_signatures.html",
         {
             "case": case,
-            "client_file": case.client_file,
+            "client_file": case.declared,
             "signatures": signatures,
             "contract": contract,
         },

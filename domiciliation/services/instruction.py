@@ -144,7 +144,7 @@ def missing_for_acceptance(case: Case) -> list[str]:
         f"«{NBSP}{review.proof_type}{NBSP}» n’est pas validé "
         f"({review.get_state_display().lower()})."
         for review in case.reviews.select_related("proof_type")
-        if review.proof_type.required_for(case.client_file)
+        if review.proof_type.required_for(case.declared)
         and review.state != ProofReview.State.VALIDATED
     ]
     if not case.has_offer:
@@ -157,12 +157,16 @@ def case_accept(*, case: Case, actor: User) -> Case:
     """« Accepter le dossier »: every required proof is validated and the offer is set;
     the company has 7 days for the first payment and is told the amount and the date."""
     case = case_lock(case)
-    if case.status == CaseStatus.S1:
-        missing = missing_for_acceptance(case)
-        if missing:
-            raise CaseRefused(
-                "Le dossier ne peut pas être accepté" + NBSP + ": " + " ".join(missing)
-            )
+    if not case.is_awaiting_decision:
+        # An expired case comes back through « Réactiver le dossier », which keeps its
+        # late payment; acceptance is the decision on a case in S1 only.
+        raise CaseRefused(
+            f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: seul un dossier "
+            "en attente de décision (S1) peut être accepté."
+        )
+    missing = missing_for_acceptance(case)
+    if missing:
+        raise CaseRefused("Le dossier ne peut pas être accepté" + NBSP + ": " + " ".join(missing))
     now = timezone.now()
     case = case_move(
         case,

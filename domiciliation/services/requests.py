@@ -1,6 +1,8 @@
 """Every write of a domiciliation request: the questionnaire, the proofs, sending the
 file to several domiciliataires, and the company's withdrawal."""
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from directory.models import Provider, ProviderCentre
 from notifications.services import notify
 
 from ..models import (
+    DECLARED_FIELDS,
     Case,
     CaseStatus,
     ClientFile,
@@ -88,24 +91,114 @@ def client_file_claim(*, client_file: ClientFile, user: User) -> ClientFile:
     return client_file
 
 
+# What the company's file says, as a case keeps it
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def declared_snapshot(client_file: ClientFile) -> dict:
+    """The answers and beneficial owners of `client_file`, as JSON a case keeps."""
+    return {
+        "fields": {name: _plain(getattr(client_file, name)) for name in DECLARED_FIELDS},
+        "owners": [
+            {"first_name": o.first_name, "last_name": o.last_name, "share": str(o.share)}
+            for o in client_file.beneficial_owners.order_by("pk")
+        ],
+    }
+
+
+def _declare(case: Case, snapshot: dict) -> None:
+    """Sets what `case` is decided on (not saved)."""
+    fields = snapshot["fields"]
+    case.declared_data = snapshot
+    case.company_name = fields["company_name"]
+    case.representative = f"{fields['rep_first_name']} {fields['rep_last_name']}".strip()
+    case.__dict__.pop("declared", None)  # the cached ClientFile built from the old data
+
+
+def _changed_labels(old: dict, new: dict) -> list[str]:
+    """The questions whose answers differ between two snapshots, as the company read them."""
+    labels = [
+        str(ClientFile._meta.get_field(name).verbose_name)
+        for name in DECLARED_FIELDS
+        if old.get("fields", {}).get(name) != new["fields"].get(name)
+    ]
+    if old.get("owners") != new["owners"]:
+        labels.append("bénéficiaires effectifs")
+    return labels
+
+
+def _refresh_undecided_cases(client_file: ClientFile, actor: User | None) -> None:
+    """The company corrected its file: the cases still in S1 take the new answers, and
+    their domiciliataires see when and what changed. A case already decided keeps what
+    it was decided on."""
+    snapshot = declared_snapshot(client_file)
+    cases = Case.objects.select_for_update().filter(client_file=client_file, status=CaseStatus.S1)
+    now = timezone.now()
+    for case in cases.order_by("pk"):
+        changed = _changed_labels(case.declared_data, snapshot)
+        if not changed:
+            continue
+        _declare(case, snapshot)
+        case.file_changed_at = now
+        case.save(
+            update_fields=[
+                "declared_data",
+                "company_name",
+                "representative",
+                "file_changed_at",
+                "updated_at",
+            ]
+        )
+        case_log(
+            case,
+            f"Dossier modifié par le client{NBSP}: {', '.join(changed)}",
+            actor=actor,
+        )
+
+
+def _refuse_if_signed(client_file: ClientFile) -> None:
+    if client_file.cases.filter(status=CaseStatus.SIGNED).exists():
+        raise RequestRefused(
+            f"Votre contrat est signé{NBSP}: votre dossier ne peut plus être modifié ici. "
+            "Pour tout changement, adressez-vous à votre domiciliataire."
+        )
+
+
 @transaction.atomic
-def client_file_save_step(*, client_file: ClientFile, step: int, fields: dict) -> ClientFile:
-    """Saves one step's validated answers; missing answers never block saving."""
+def client_file_save_step(
+    *, client_file: ClientFile, step: int, fields: dict, actor: User | None = None
+) -> ClientFile:
+    """Saves one step's validated answers; missing answers never block saving. The
+    cases still in S1 take the new answers; decided ones keep theirs. Once a contract is
+    signed, the file is read-only."""
+    client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    _refuse_if_signed(client_file)
     for name, value in fields.items():
         setattr(client_file, name, value)
     client_file.completed_step = max(client_file.completed_step, step)
     client_file.save()
+    _refresh_undecided_cases(client_file, actor)
     return client_file
 
 
 @transaction.atomic
-def beneficial_owners_replace(*, client_file: ClientFile, owners: list[dict]) -> None:
+def beneficial_owners_replace(
+    *, client_file: ClientFile, owners: list[dict], actor: User | None = None
+) -> None:
+    client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    _refuse_if_signed(client_file)
     client_file.beneficial_owners.all().delete()
     client_file.beneficial_owners.bulk_create(
         client_file.beneficial_owners.model(client_file=client_file, **owner) for owner in owners
     )
     client_file.completed_step = max(client_file.completed_step, 3)
     client_file.save(update_fields=["completed_step", "updated_at"])
+    _refresh_undecided_cases(client_file, actor)
 
 
 @transaction.atomic
@@ -113,9 +206,11 @@ def proof_upload(
     *, client_file: ClientFile, proof_type: ProofType, upload, kind: str, actor: User
 ) -> Proof:
     """Stores a new version of a proof (already checked). The previous version is kept,
-    superseded. In every case that includes it, the proof goes back to « à examiner » and
-    the domiciliataire is told."""
-    ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    superseded. In every case still in S1, the proof goes back to « à examiner » and the
+    domiciliataire is told; a case already decided keeps the version it was decided on,
+    and a closed one gets nothing."""
+    client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    _refuse_if_signed(client_file)
     previous = client_file.proofs.filter(proof_type=proof_type, superseded_at__isnull=True)
     previous.update(superseded_at=timezone.now())
     proof = Proof.objects.create(
@@ -127,7 +222,7 @@ def proof_upload(
         size=upload.size,
     )
     reviews = ProofReview.objects.filter(
-        case__client_file=client_file, proof_type=proof_type
+        case__client_file=client_file, case__status=CaseStatus.S1, proof_type=proof_type
     ).select_related("case__provider")
     for review in reviews:
         review.proof = proof
@@ -181,6 +276,7 @@ def client_file_send(
         raise RequestRefused("Choisissez au moins un domiciliataire.")
     already = set(client_file.cases.values_list("provider_id", flat=True))
     proofs = current_proofs(client_file)
+    snapshot = declared_snapshot(client_file)
     created = []
     for provider in providers[:MAX_RECIPIENTS]:
         if provider.pk in already or not provider.is_listed:
@@ -188,11 +284,11 @@ def client_file_send(
         centre = (
             client_file.origin_centre if client_file.origin_provider_id == provider.pk else None
         )
+        case = Case(client_file=client_file, provider=provider, centre=centre)
+        _declare(case, snapshot)
         try:
             with transaction.atomic():
-                case = Case.objects.create(
-                    client_file=client_file, provider=provider, centre=centre
-                )
+                case.save()
         except IntegrityError:
             continue  # Sent a moment ago by another request.
         case.events.create(to_status=CaseStatus.S1, actor=actor, note="Dossier reçu")

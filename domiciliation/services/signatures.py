@@ -48,6 +48,9 @@ MAX_CODE_ATTEMPTS = 5
 CODE_INTERVAL = timedelta(minutes=1)
 # And at most 10 a day per signature: 50 guesses, and no SMS pumping through the portal.
 MAX_CODES_PER_PERIOD = 10
+# Across every signature: per phone number (a pumped number) and per IP address.
+MAX_CODES_PER_PHONE = 15
+MAX_CODES_PER_IP = 30
 CODES_PERIOD = timedelta(days=1)
 # The company's requests still open: withdrawn once it signs with one domiciliataire.
 OPEN_STATUSES = [
@@ -62,13 +65,14 @@ class SignatureRefused(CaseRefused):
 @transaction.atomic
 def signature_link_refused(*, signature: Signature, visitor: User) -> None:
     """Someone other than its signer opened a signing link: the attempt is written on the
-    case's timeline."""
-    case_log(
-        signature.case,
-        f"Lien de signature ({signature.get_party_display().lower()}) ouvert par "
-        f"{visitor.email}{NBSP}: refusé",
-        actor=visitor,
+    case's timeline, once per visitor however often they reload the page."""
+    note = (
+        f"Lien de signature ({signature.get_party_display().lower()}) ouvert par un autre "
+        f"compte que celui du signataire{NBSP}: refusé"
     )
+    case = signature.case
+    if not case.events.filter(actor=visitor, note=note).exists():
+        case_log(case, note, actor=visitor)
 
 
 def _code_hash(signature: Signature, code: str) -> str:
@@ -101,9 +105,13 @@ def _refuse_unless_signable(case: Case, signature: Signature, user: User) -> Non
 
 
 @transaction.atomic
-def signature_request_code(*, signature: Signature, user: User) -> SignatureCode:
+def signature_request_code(
+    *, signature: Signature, user: User, ip_address: str | None = None
+) -> SignatureCode:
     """Sends a new 6-digit code by SMS to the signer's phone on file; only the latest code
-    sent to a signer is checked, so earlier ones stop working."""
+    sent to a signer is checked, so earlier ones stop working. SMS cost money and can be
+    pumped: besides the limits per signature, a phone number and an IP address get at
+    most MAX_CODES_PER_PHONE and MAX_CODES_PER_IP codes a day."""
     case, signature = _lock(signature)
     _refuse_unless_signable(case, signature, user)
     phone = signer_phone(signature, user)
@@ -127,12 +135,21 @@ def signature_request_code(*, signature: Signature, user: User) -> SignatureCode
             f"Trop de codes ont été demandés pour ce contrat aujourd’hui{NBSP}: réessayez "
             "demain ou contactez le service clients."
         )
+    recent = SignatureCode.objects.filter(created_at__gte=now - CODES_PERIOD)
+    if recent.filter(phone=phone).count() >= MAX_CODES_PER_PHONE or (
+        ip_address and recent.filter(ip_address=ip_address).count() >= MAX_CODES_PER_IP
+    ):
+        raise SignatureRefused(
+            f"Trop de codes ont été envoyés aujourd’hui{NBSP}: réessayez demain ou contactez le "
+            "service clients."
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     row = SignatureCode.objects.create(
         signature=signature,
         user=user,
         code_hash=_code_hash(signature, code),
         phone=phone,
+        ip_address=ip_address,
         created_at=now,
         expires_at=now + CODE_VALIDITY,
     )
@@ -219,8 +236,7 @@ def _sign(
 
 def _signer_name(signature: Signature, user: User) -> str:
     if signature.party == Signature.Party.COMPANY:
-        client_file = signature.case.client_file
-        return f"{client_file.rep_first_name} {client_file.rep_last_name}".strip()
+        return signature.case.representative
     return user.get_full_name() or user.email
 
 

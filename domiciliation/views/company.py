@@ -28,6 +28,7 @@ from ..selectors import (
     active_proof_types,
     company_files,
     current_proofs,
+    decided_providers,
     directory_selection,
     listed_providers,
     provider_centre,
@@ -59,20 +60,29 @@ ACCOUNT_STEP = 5  # From here on the company needs an account.
 
 @login_not_required
 def start(request):
-    """« Demander une offre »: a new questionnaire with the provider (and centre), or the
-    visitor's directory selection, preselected."""
+    """« Demander une offre »: the questionnaire's first step, with the provider (and
+    centre), or the visitor's directory selection, preselected. The file is created by
+    the first answers posted, never by a visit: a crawler or a curious visitor leaves no
+    row behind."""
     provider = centre = None
     slug = request.GET.get("domiciliataire", "")
     if slug:
         provider = get_object_or_404(Provider.objects.listed(), slug=slug)
         centre = provider_centre(provider, request.GET.get("centre", ""))
-    selection = directory_selection(request.session) if request.GET.get("selection") else []
-    owner = request.user if request.user.is_authenticated else None
-    client_file = client_file_start(
-        owner=owner, provider=provider, centre=centre, selection=selection
-    )
-    remember_draft(request, client_file)
-    return redirect("domiciliation:step", public_id=client_file.public_id, step=1)
+    draft = ClientFile(origin_provider=provider, origin_centre=centre)
+    form = CompanyForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        selection = directory_selection(request.session) if request.GET.get("selection") else []
+        client_file = client_file_start(
+            owner=_actor(request), provider=provider, centre=centre, selection=selection
+        )
+        client_file_save_step(
+            client_file=client_file, step=1, fields=form.cleaned_data, actor=_actor(request)
+        )
+        remember_draft(request, client_file)
+        client_file.refresh_from_db()
+        return redirect(_step_url(client_file, _next_step(client_file, 1)))
+    return _render_step(request, draft, 1, {"form": form})
 
 
 def _step_url(client_file: ClientFile, step: int) -> str:
@@ -100,9 +110,19 @@ def step(request, public_id, step):
         return _summary_step(request, client_file)
     form = STEP_FORMS[step](request.POST or None, instance=client_file)
     if request.method == "POST" and form.is_valid():
-        client_file_save_step(client_file=client_file, step=step, fields=form.cleaned_data)
+        try:
+            client_file_save_step(
+                client_file=client_file, step=step, fields=form.cleaned_data, actor=_actor(request)
+            )
+        except DomainError as error:
+            show_error(error, request=request)
+            return redirect("domiciliation:dashboard")
         return redirect(_step_url(client_file, _next_step(client_file, step)))
     return _render_step(request, client_file, step, {"form": form})
+
+
+def _actor(request):
+    return request.user if request.user.is_authenticated else None
 
 
 def _next_step(client_file: ClientFile, step: int) -> int:
@@ -121,6 +141,7 @@ def _render_step(request, client_file, step, context, status=200):
             "step": step,
             "step_title": dict(STEPS)[step],
             "previous_url": _step_url(client_file, step - 1) if step > 1 else None,
+            "decided_by": decided_providers(client_file) if client_file.pk else [],
             **context,
         },
         status=status,
@@ -131,7 +152,13 @@ def _owners_step(request, client_file):
     initial = list(client_file.beneficial_owners.values("first_name", "last_name", "share"))
     formset = BeneficialOwnerFormSet(request.POST or None, initial=initial or [{}], prefix="owners")
     if request.method == "POST" and formset.is_valid():
-        beneficial_owners_replace(client_file=client_file, owners=formset.owners())
+        try:
+            beneficial_owners_replace(
+                client_file=client_file, owners=formset.owners(), actor=_actor(request)
+            )
+        except DomainError as error:
+            show_error(error, request=request)
+            return redirect("domiciliation:dashboard")
         if "add_owner" in request.POST:
             return redirect(_step_url(client_file, 3) + "?ajouter=1")
         return redirect(_step_url(client_file, 4))
@@ -152,14 +179,20 @@ def _proofs_step(request, client_file):
             raise Http404
         form = ProofUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            proof_upload(
-                client_file=client_file,
-                proof_type=proof_type,
-                upload=form.cleaned_data["file"],
-                kind=form.kind,
-                actor=request.user,
-            )
-            client_file_save_step(client_file=client_file, step=5, fields={})
+            try:
+                proof_upload(
+                    client_file=client_file,
+                    proof_type=proof_type,
+                    upload=form.cleaned_data["file"],
+                    kind=form.kind,
+                    actor=request.user,
+                )
+                client_file_save_step(
+                    client_file=client_file, step=5, fields={}, actor=request.user
+                )
+            except DomainError as error:
+                show_error(error, request=request)
+                return redirect("domiciliation:dashboard")
             messages.success(request, f"Justificatif «\u00a0{proof_type}\u00a0» enregistré.")
             return redirect(_step_url(client_file, 5))
         forms[proof_type.pk] = form

@@ -59,7 +59,9 @@ def render_case(request, case, tab, context, status=200):
         CASE_TEMPLATES[tab],
         {
             "case": case,
-            "client_file": case.client_file,
+            # What the case is decided on: the file as sent, with the company's
+            # corrections while the case is in S1, frozen afterwards.
+            "client_file": case.declared,
             "tab": tab,
             "payment_days": PAYMENT_DELAY.days,
             **context,

@@ -38,7 +38,11 @@ def signature(request, public_id):
         try:
             with recorded_refusal(case, actor=request.user, attempt="Signature"):
                 if request.POST.get("action") == "code":
-                    code = signature_request_code(signature=signature, user=request.user)
+                    code = signature_request_code(
+                        signature=signature,
+                        user=request.user,
+                        ip_address=get_adapter().get_client_ip(request),
+                    )
                     messages.success(
                         request,
                         f"Un code à 6 chiffres vient d’être envoyé par SMS au "

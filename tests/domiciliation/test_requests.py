@@ -5,10 +5,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import Membership
 from domiciliation.models import Case, CaseStatus, ClientFile, Proof, ProofReview, ProofType
-from domiciliation.services.requests import client_file_send, proof_upload
+from domiciliation.services.requests import client_file_send, client_file_start, proof_upload
 from tests.cesu_orders.ordering import committed
 from tests.domiciliation.helpers import filled_file, pdf_bytes, pdf_upload, sent_file
 from tests.factories import UserFactory
@@ -20,16 +21,27 @@ def _step(client_file, step):
     return reverse("domiciliation:step", args=[client_file.public_id, step])
 
 
+def _start(client, **params) -> ClientFile:
+    """« Demander une offre », then the first step's answers: the file exists from then on."""
+    url = reverse("domiciliation:start") + (f"?{urlencode(params)}" if params else "")
+    response = client.post(url, {"company_name": "Nouvelle Start"})
+    assert response.status_code == 302
+    return ClientFile.objects.latest("pk")
+
+
 def test_a_visitor_starts_saves_each_step_and_resumes_after_signing_up(client, paris, company):
     response = client.get(reverse("domiciliation:start"), {"domiciliataire": paris.slug})
-    client_file = ClientFile.objects.get()
-    assert response.url == _step(client_file, 1)
-    assert client_file.owner is None
-    assert client_file.origin_provider == paris
+    assert response.status_code == 200
+    assert "Étape 1 sur 6" in response.content.decode()
+    assert str(paris) in response.content.decode()
+    assert not ClientFile.objects.exists()  # a visit alone leaves no row behind
     response = client.post(
-        _step(client_file, 1),
+        reverse("domiciliation:start") + f"?domiciliataire={paris.slug}",
         {"company_status": "creation", "legal_form": "sas", "company_name": "Nouvelle Start"},
     )
+    client_file = ClientFile.objects.get()
+    assert client_file.owner is None
+    assert client_file.origin_provider == paris
     assert response.url == _step(client_file, 2)
     page = client.get(_step(client_file, 1)).content.decode()
     assert 'value="Nouvelle Start"' in page
@@ -44,8 +56,7 @@ def test_a_visitor_starts_saves_each_step_and_resumes_after_signing_up(client, p
 
 
 def test_another_visitor_cannot_open_a_draft(client, paris):
-    client.get(reverse("domiciliation:start"), {"domiciliataire": paris.slug})
-    client_file = ClientFile.objects.get()
+    client_file = _start(client, domiciliataire=paris.slug)
     other = type(client)()
     assert other.get(_step(client_file, 1)).status_code == 404
     other.force_login(UserFactory())
@@ -65,8 +76,7 @@ def test_bad_answers_are_shown_next_to_the_field_and_not_saved(
     client, company, step, data, message
 ):
     client.force_login(company)
-    client.get(reverse("domiciliation:start"))
-    client_file = ClientFile.objects.get()
+    client_file = client_file_start(owner=company)
     response = client.post(_step(client_file, step), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -76,8 +86,7 @@ def test_bad_answers_are_shown_next_to_the_field_and_not_saved(
 
 def test_beneficial_owners_shares_are_checked(client, company):
     client.force_login(company)
-    client.get(reverse("domiciliation:start"))
-    client_file = ClientFile.objects.get()
+    client_file = _start(client)
     data = {
         "owners-TOTAL_FORMS": "2",
         "owners-INITIAL_FORMS": "0",
@@ -107,8 +116,7 @@ def test_beneficial_owners_shares_are_checked(client, company):
 )
 def test_bad_proof_files_are_refused_and_nothing_is_stored(client, company, name, content, message):
     client.force_login(company)
-    client.get(reverse("domiciliation:start"))
-    client_file = ClientFile.objects.get()
+    client_file = _start(client)
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = client.post(_step(client_file, 5), {"proof_type": "identite", "file": upload})
     assert response.status_code == 400
@@ -118,8 +126,7 @@ def test_bad_proof_files_are_refused_and_nothing_is_stored(client, company, name
 
 def test_a_replaced_proof_keeps_its_previous_version(client, company):
     client.force_login(company)
-    client.get(reverse("domiciliation:start"))
-    client_file = ClientFile.objects.get()
+    client_file = _start(client)
     for _ in range(2):
         client.post(_step(client_file, 5), {"proof_type": "identite", "file": pdf_upload()})
     versions = list(Proof.objects.order_by("pk"))
@@ -162,8 +169,7 @@ def test_sending_needs_the_required_answers_and_a_verified_email(client, paris):
 
     EmailAddress.objects.filter(user=user).update(verified=False)
     client.force_login(user)
-    client.get(reverse("domiciliation:start"), {"domiciliataire": paris.slug})
-    client_file = ClientFile.objects.get()
+    client_file = client_file_start(owner=user, provider=paris)
     page = client.get(_step(client_file, 6)).content.decode()
     assert "Indiquez la dénomination." in page
     assert "Ajoutez le justificatif «\u00a0Pièce d’identité du représentant légal\u00a0»." in page
