@@ -60,8 +60,9 @@ class UnknownTemplateVariable(str):
         raise TemplateSyntaxError(f"Unknown template variable « {variable} » in {origin}")
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def unknown_template_variable_fails():
+    # Per test: a test that overrides TEMPLATES (add_templates) gets a new engine.
     engine = engines["django"].engine
     previous, engine.string_if_invalid = engine.string_if_invalid, UnknownTemplateVariable("%s")
     yield
