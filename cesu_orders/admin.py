@@ -16,7 +16,6 @@ from common.money import format_euros
 from common.uploads import validate_upload
 
 from .models import (
-    ORDER_TRANSITIONS,
     Beneficiary,
     BookletSize,
     DeliveryAddress,
@@ -383,7 +382,7 @@ class OrderAdmin(admin.ModelAdmin):
             context["order_steps"] = [
                 (reverse("admin:cesu_orders_order_step", args=[obj.pk, status]), label)
                 for status, (label, _, _) in ORDER_STEPS.items()
-                if status in ORDER_TRANSITIONS[OrderStatus(obj.status)]
+                if obj.may_move_to(status)
             ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Organization, TenantModel
+from common.models import StatusEvent
 from common.uploads import UuidUploadTo, private_storage
 
 from ..delivery_calendar import TransportMode
@@ -95,20 +96,20 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-# The only moves an order may make; every move is one service in services/orders.py.
-ORDER_TRANSITIONS = {
-    OrderStatus.VALIDATED: {OrderStatus.RECEIVED, OrderStatus.CANCELLED},
-    OrderStatus.RECEIVED: {OrderStatus.MANUFACTURED, OrderStatus.CANCELLED},
-    OrderStatus.MANUFACTURED: {OrderStatus.SHIPPED},
-    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
-    OrderStatus.DELIVERED: set(),
-    OrderStatus.CANCELLED: set(),
-}
-
-
 class Order(TenantModel):
     """A validated order. Every amount, name and fee is copied from the cart and the
     catalogue at validation, so later changes never alter it."""
+
+    # The only moves an order may make; every move is one service in services/orders.py,
+    # through common.transitions.status_move.
+    TRANSITIONS = {
+        OrderStatus.VALIDATED: {OrderStatus.RECEIVED, OrderStatus.CANCELLED},
+        OrderStatus.RECEIVED: {OrderStatus.MANUFACTURED, OrderStatus.CANCELLED},
+        OrderStatus.MANUFACTURED: {OrderStatus.SHIPPED},
+        OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
+        OrderStatus.DELIVERED: set(),
+        OrderStatus.CANCELLED: set(),
+    }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField("numéro", max_length=20, unique=True)
@@ -181,6 +182,14 @@ class Order(TenantModel):
     def has_paper(self) -> bool:
         return bool(self.transport_mode)
 
+    def may_move_to(self, status: str) -> bool:
+        """Whether TRANSITIONS allow `status` from the status this instance holds (the
+        services check it again under a row lock)."""
+        return status in self.TRANSITIONS[OrderStatus(self.status)]
+
+
+ORDER_TRANSITIONS = Order.TRANSITIONS
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -223,27 +232,17 @@ class OrderLine(models.Model):
         return self.voucher_format == VoucherFormat.ELECTRONIC
 
 
-class OrderEvent(models.Model):
-    """One line of an order's timeline: who moved it from which status to which, when."""
+class OrderEvent(StatusEvent):
+    """One line of an order's timeline: who moved it from which status to which, when.
+    Written by `common.transitions.status_move` through the order services only."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField("de", max_length=12, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField("vers", max_length=12, choices=OrderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
-    note = models.TextField("note", blank=True)
-    created_at = models.DateTimeField("le", default=timezone.now)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = "événement de commande"
         verbose_name_plural = "événements de commande"
-        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.get_to_status_display()} le {self.created_at:%d/%m/%Y}"

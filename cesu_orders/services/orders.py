@@ -1,8 +1,10 @@
 """Orders: validating the cart into an order, and every later move of the order state
 machine (prise en charge, fabrication, expédition, livraison, annulation).
 
-Each move locks the order row, refuses a move that `ORDER_TRANSITIONS` does not allow,
-writes an `OrderEvent` and queues its e-mails on commit.
+Each move goes through `common.transitions.status_move` (the portal's one status-change
+contract): it locks the order row, refuses a move that `Order.TRANSITIONS` does not allow
+from the status read under the lock, saves, writes the `OrderEvent`; the move then queues
+its e-mails on commit.
 """
 
 from dataclasses import dataclass
@@ -14,17 +16,17 @@ from django.utils import timezone
 from sequences import get_next_value
 
 from accounts.models import Membership, Organization, User
+from common.exceptions import DomainError, TransitionRefused
+from common.transitions import status_move
 from notifications.services import notify
 
 from ..delivery_calendar import format_day
 from ..models import (
-    ORDER_TRANSITIONS,
     Cart,
     DeliveryTarget,
     Funder,
     Invoice,
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     TermsOfSale,
@@ -50,12 +52,12 @@ NO_FUNDER = (
 )
 
 
-class OrderRefused(Exception):
+class OrderRefused(DomainError):
     """The order cannot be placed or moved; `messages` say why, in French."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
-        self.messages = messages
+
+class OrderMoveRefused(OrderRefused, TransitionRefused):
+    """A move that `Order.TRANSITIONS` does not allow from the order's status."""
 
 
 # From the cart to the order
@@ -160,9 +162,7 @@ def order_place(
     cart.transport_mode, cart.delivery_date = "", None
     cart.updated_by, cart.updated_at = user, now
     cart.save()
-    OrderEvent.objects.create(
-        order=order, to_status=OrderStatus.VALIDATED, actor=user, created_at=now
-    )
+    order.events.create(to_status=OrderStatus.VALIDATED, actor=user, created_at=now)
     invoice_issue(order=order)
     _move(order, to=OrderStatus.RECEIVED, actor=None, note="Prise en charge automatique.")
     return order
@@ -308,22 +308,23 @@ STATUS_EVENTS = {
 
 
 def _move(order: Order, *, to: OrderStatus, actor: User | None, note: str, **changes) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if to not in ORDER_TRANSITIONS[OrderStatus(order.status)]:
-        raise OrderRefused(
-            [
-                f"La commande {order.number} est «{NBSP}{order.get_status_display().lower()}"
-                f"{NBSP}»{NBSP}: elle ne peut pas passer à «{NBSP}"
-                f"{OrderStatus(to).label.lower()}{NBSP}»."
-            ]
+    """One move of the order through `status_move`, then its e-mail (STATUS_EVENTS)."""
+
+    def refused(current: str, wanted: str) -> OrderMoveRefused:
+        return OrderMoveRefused(
+            f"La commande {order.number} est «{NBSP}{OrderStatus(current).label.lower()}"
+            f"{NBSP}»{NBSP}: elle ne peut pas passer à «{NBSP}"
+            f"{OrderStatus(wanted).label.lower()}{NBSP}»."
         )
-    from_status = order.status
-    order.status = to
-    for name, value in changes.items():
-        setattr(order, name, value)
-    order.save()
-    OrderEvent.objects.create(
-        order=order, from_status=from_status, to_status=to, actor=actor, note=note
+
+    status_move(
+        order,
+        to,
+        transitions=Order.TRANSITIONS,
+        refused=refused,
+        actor=actor,
+        note=note,
+        **changes,
     )
     event = STATUS_EVENTS.get(to)
     if event:
