@@ -1,12 +1,12 @@
 """Every write of the directory: profiles, centres, submission and staff review."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Membership, User
+from common.exceptions import DomainError
 from common.text import search_key
 from notifications.services import notify
 
@@ -16,7 +16,11 @@ from .reference import department_code_for_postcode
 NOT_A_POSTCODE = "Saisissez un code postal français à cinq chiffres."
 
 
-class ReviewError(Exception):
+class ProfileError(DomainError):
+    """A profile or centre change that the rules refuse (shown next to `field`)."""
+
+
+class ReviewError(DomainError):
     """A review that the profile's state does not allow."""
 
 
@@ -52,7 +56,7 @@ def department_for_postcode(postcode: str) -> Department:
     code = department_code_for_postcode(postcode)
     department = Department.objects.filter(code=code).first() if code else None
     if department is None:
-        raise ValidationError({"postcode": NOT_A_POSTCODE})
+        raise ProfileError(NOT_A_POSTCODE, field="postcode")
     return department
 
 
@@ -72,7 +76,7 @@ def provider_submit(*, provider: Provider) -> Provider:
     if provider.status == Provider.Status.PENDING:
         return provider
     if not provider.centres.exists():
-        raise ValidationError("Ajoutez au moins un centre de domiciliation avant de soumettre.")
+        raise ProfileError("Ajoutez au moins un centre de domiciliation avant de soumettre.")
     provider.status = Provider.Status.PENDING
     provider.submitted_at = timezone.now()
     provider.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -1,14 +1,21 @@
-from django.core.exceptions import ValidationError
+"""Bénéficiaires: creation, edits, archive and restore; the sort key kept in step with
+the name, and an employee number unique within the financeur."""
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization
+from common.exceptions import DomainError
 from common.text import fold
 
 from ..models import Beneficiary
 
 EMPLOYEE_NUMBER_TAKEN = "Ce matricule est déjà celui d’un autre bénéficiaire."
+
+
+class BeneficiaryError(DomainError):
+    """A bénéficiaire change that the rules refuse (shown next to `field`)."""
 
 
 def beneficiary_sort_name(*, last_name: str, first_name: str) -> str:
@@ -46,7 +53,7 @@ def _save(beneficiary: Beneficiary) -> None:
         with transaction.atomic():
             beneficiary.save()
     except IntegrityError as error:
-        raise ValidationError({"employee_number": EMPLOYEE_NUMBER_TAKEN}) from error
+        raise BeneficiaryError(EMPLOYEE_NUMBER_TAKEN, field="employee_number") from error
 
 
 @transaction.atomic

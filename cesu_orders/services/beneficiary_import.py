@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import Organization
+from common.exceptions import DomainError
 from common.text import fold
 from common.uploads import private_storage
 
@@ -47,8 +48,12 @@ XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ROW_COLUMN = "ligne"
 
 
-class BeneficiaryImportError(ValueError):
-    """A file that cannot be imported as a whole; the message is shown to the manager."""
+class BeneficiaryImportError(DomainError):
+    """A file that cannot be imported as a whole; the message is shown to the manager,
+    next to the file field."""
+
+    def __init__(self, message: str, *, field: str | None = "file"):
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

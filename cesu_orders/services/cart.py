@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from common.exceptions import DomainError
+from common.formats import french_datetime
 from common.text import parse_count
 
 from ..delivery_calendar import TransportMode, check_delivery_date
@@ -41,12 +43,24 @@ ALSACE_MOSELLE = ("57", "67", "68")
 EMPTY_ORDER = "Saisissez au moins un carnet pour un bénéficiaire avant de commander."
 
 
-class CartChanged(Exception):
-    """The cart was saved or validated by someone else since this manager opened it."""
+class CartChanged(DomainError):
+    """The cart was saved or validated by someone else since this manager opened it; the
+    message says who changed it and when (the cart's `updated_by` should be loaded)."""
 
-    def __init__(self, cart: Cart):
-        super().__init__("Le panier a changé.")
+    def __init__(self, cart: Cart | None):
+        super().__init__(_changed_message(cart))
         self.cart = cart
+
+
+def _changed_message(cart: Cart | None) -> str:
+    if cart is None or cart.updated_at is None:
+        return "Le panier a changé depuis que vous l’avez ouvert."
+    who = cart.updated_by.get_full_name() or cart.updated_by.username if cart.updated_by else "—"
+    return (
+        f"Le panier a été modifié par {who} le {french_datetime(cart.updated_at)} depuis que "
+        f"vous l’avez ouvert{NBSP}: votre saisie n’a pas été enregistrée. Ouvrez le panier "
+        "enregistré pour voir ses changements, puis reprenez votre saisie."
+    )
 
 
 @dataclass(kw_only=True)

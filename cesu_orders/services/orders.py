@@ -130,7 +130,12 @@ def order_place(
     value copied), its invoice and its « prise en charge », and empties the cart. The cart
     row is locked first, so two validations of the same cart place one order: the second
     finds the cart emptied and raises `CartChanged`."""
-    cart = Cart.objects.select_for_update().filter(organization=organization).first()
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(organization=organization)
+        .first()
+    )
     if cart is None or cart.version != version:
         raise CartChanged(cart)
     now = timezone.now()

@@ -2,13 +2,13 @@
 the primary and the secondary managers of a financeur."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.tenancy import get_for_organization_or_404
+from common.views import show_error
 
 from .. import selectors
 from ..access import funder_manager_required
@@ -55,8 +55,8 @@ def beneficiary_create(request):
                 beneficiary = services.beneficiary_create(
                     organization=request.organization, fields=form.cleaned_data
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except services.BeneficiaryError as error:
+                show_error(error, form=form)
             else:
                 messages.success(
                     request, f"Le bénéficiaire {_full_name(beneficiary)} a bien été créé."
@@ -87,8 +87,8 @@ def beneficiary_update(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.beneficiary_update(beneficiary=beneficiary, fields=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except services.BeneficiaryError as error:
+            show_error(error, form=form)
         else:
             messages.success(
                 request, f"Les informations de {_full_name(beneficiary)} ont été enregistrées."

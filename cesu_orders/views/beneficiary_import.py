@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.views import show_error
+
 from ..access import funder_manager_required
 from ..forms.beneficiary_import import BeneficiaryImportForm
 from ..models import UsageCategory
@@ -25,7 +27,7 @@ def import_upload(request):
                 organization=request.organization, file=upload
             )
         except services.BeneficiaryImportError as error:
-            form.add_error("file", str(error))
+            show_error(error, form=form)
         else:
             token = "" if preview.in_error else _remember(request, upload)
             return render(
@@ -60,7 +62,8 @@ def import_confirm(request):
             organization=request.organization, preview=preview
         )
     except services.BeneficiaryImportError as error:
-        return _refuse(request, str(error))
+        show_error(error, request=request)
+        return redirect("cesu_orders:beneficiary_import")
     finally:
         services.beneficiary_import_discard(name=pending["name"])
     messages.success(request, _summary(created, updated))

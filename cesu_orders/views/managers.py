@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from common.phones import display_phone
+from common.views import show_error
 
 from ..access import funder_manager_required, primary_manager_required
 from ..forms.managers import ManagerForm
@@ -39,7 +40,7 @@ def manager_create(request):
                 funder=request.organization.funder, created_by=request.user, **form.cleaned_data
             )
         except services.ManagerError as error:
-            form.add_error(error.field, str(error))
+            show_error(error, form=form)
         else:
             messages.success(
                 request,
@@ -64,7 +65,7 @@ def profile_edit(request):
         try:
             services.manager_update_profile(user=user, **form.cleaned_data)
         except services.ManagerError as error:
-            form.add_error(error.field, str(error))
+            show_error(error, form=form)
         else:
             messages.success(request, "Vos coordonnées ont été mises à jour.")
             return redirect("cesu_orders:profile_edit")
@@ -80,7 +81,7 @@ def manager_deactivate(request, public_id):
             funder=request.organization.funder, user=manager, by=request.user
         )
     except services.ManagerError as error:
-        messages.error(request, str(error))
+        show_error(error, request=request)
     else:
         messages.success(
             request,
@@ -99,7 +100,7 @@ def manager_reactivate(request, public_id):
             funder=request.organization.funder, user=manager, by=request.user
         )
     except services.ManagerError as error:
-        messages.error(request, str(error))
+        show_error(error, request=request)
     else:
         messages.success(
             request,

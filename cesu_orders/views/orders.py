@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.tenancy import get_for_organization_or_404
 from common.files import file_response
-from common.formats import french_datetime
 from common.money import format_euros
 from common.templatetags.formats import percent
 from common.text import fold, parse_count
@@ -75,17 +74,6 @@ PLACED = (
     "Votre commande {number} est enregistrée. Vous recevrez dans quelques minutes un e-mail "
     "vous confirmant sa prise en charge."
 )
-
-
-def _cart_changed_message(cart: Cart | None) -> str:
-    if cart is None or cart.updated_at is None:
-        return "Le panier a changé depuis que vous l’avez ouvert."
-    who = cart.updated_by.get_full_name() or cart.updated_by.username if cart.updated_by else "—"
-    return (
-        f"Le panier a été modifié par {who} le {french_datetime(cart.updated_at)} depuis que "
-        f"vous l’avez ouvert{NBSP}: votre saisie n’a pas été enregistrée. Ouvrez le panier "
-        "enregistré pour voir ses changements, puis reprenez votre saisie."
-    )
 
 
 # The order table
@@ -222,7 +210,7 @@ def _table_post(request, catalogue, beneficiaries, addresses, today):
         )
     except CartChanged as changed:
         return _table_page(
-            request, lines=lines, **page, problems=[_cart_changed_message(changed.cart)],
+            request, lines=lines, **page, problems=changed.messages,
             cart_changed=True, status=409,
         )  # fmt: skip
     if action == "order":

@@ -2,17 +2,17 @@
 centres and its logo, and submit it to staff."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organization
 from accounts.tenancy import get_for_organization_or_404, organization_required
+from common.views import show_error
 
 from ..forms import CentreForm, ProviderForm
 from ..models import Provider, ProviderCentre
-from ..services import centre_save, provider_save, provider_submit
+from ..services import ProfileError, centre_save, provider_save, provider_submit
 
 provider_admin_required = organization_required(
     kind=Organization.Kind.PROVIDER, roles=[Membership.Role.ADMIN]
@@ -52,8 +52,8 @@ def submit(request):
         return redirect("directory_provider:profile")
     try:
         provider_submit(provider=provider)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ProfileError as error:
+        show_error(error, request=request)
     else:
         messages.success(
             request, "Votre fiche est soumise à validation\u00a0: vous recevrez un e-mail."
@@ -66,8 +66,8 @@ def _centre_page(request, centre: ProviderCentre):
     if request.method == "POST" and form.is_valid():
         try:
             centre_save(centre=form.save(commit=False))
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ProfileError as error:
+            show_error(error, form=form)
         else:
             messages.success(request, "Le centre est enregistré.")
             return redirect("directory_provider:profile")
