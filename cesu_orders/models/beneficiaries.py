@@ -5,8 +5,14 @@ import uuid
 from django.db import models
 
 from accounts.models import TenantModel, TenantQuerySet
+from common.text import fold
 
 from .catalogue import UsageCategory, VoucherFormat
+
+
+def beneficiary_sort_name(*, last_name: str, first_name: str) -> str:
+    """The alphabetical key: last name then first name, accents and case ignored."""
+    return f"{fold(last_name)} {fold(first_name)}"
 
 
 class BeneficiaryQuerySet(TenantQuerySet):
@@ -68,3 +74,8 @@ class Beneficiary(TenantModel):
 
     def __str__(self):
         return f"{self.last_name} {self.first_name}"
+
+    @property
+    def is_madame(self) -> bool:
+        """For the French agreement of the words about her (« née le … »)."""
+        return self.civility == self.Civility.MADAME

@@ -122,3 +122,7 @@ class RegistrationRequest(models.Model):
 
     def __str__(self):
         return f"{self.client_reference} – {self.get_status_display()}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED

@@ -7,11 +7,9 @@ from the status read under the lock, saves, writes the `OrderEvent`; the move th
 its e-mails on commit.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from sequences import get_next_value
 
@@ -31,25 +29,17 @@ from ..models import (
     OrderStatus,
     TermsOfSale,
 )
-from ..selectors import order_groups
-from .cart import (
-    EMPTY_ORDER,
-    CartChanged,
-    DeliveryChoice,
-    DraftLine,
-    OrderCatalogue,
-    check_delivery,
-    check_line,
-    draft_totals,
-    table_lines,
-)
+from ..selectors import OrderCatalogue, order_groups
+from .cart import CartChanged, DeliveryChoice, draft_totals
 from .invoices import credit_note_issue, invoice_issue
+from .recap import CartReview, cart_review
 
 NBSP = "\u00a0"
 NO_FUNDER = (
     "Le profil de votre organisation est incomplet (référence client, SIRET)\u00a0: "
     "contactez le service clients pour le compléter avant de commander."
 )
+TERMS_GONE = "Les conditions générales de vente ont changé\u00a0: relisez-les."
 
 
 class OrderRefused(DomainError):
@@ -63,73 +53,17 @@ class OrderMoveRefused(OrderRefused, TransitionRefused):
 # From the cart to the order
 
 
-@dataclass(kw_only=True)
-class CartReview:
-    """The saved cart checked again against today's catalogue and bénéficiaires: what
-    the recap shows and what the validation places."""
-
-    cart: Cart
-    lines: list[DraftLine]
-    delivery: DeliveryChoice
-    problems: list[str]
-
-    @property
-    def ordered(self) -> list[DraftLine]:
-        return [line for line in self.lines if line.is_ordered]
-
-
-def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
-    """Checks every saved line and the delivery choices again (the catalogue, a
-    bénéficiaire or the date may have changed since the save), in two queries."""
-    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
-    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
-    active = [s for s in saved if not s.beneficiary.archived_at]
-    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
-    lines, _ = table_lines(beneficiaries, active)
-    for line in lines:
-        check_line(line, catalogue.catalogue)
-    delivery = DeliveryChoice(
-        target=cart.delivery_target,
-        address=cart.delivery_address,
-        transport_mode=cart.transport_mode,
-        date=cart.delivery_date,
-    )
-    problems = [
-        f"{name} a été archivé depuis l’enregistrement du panier{NBSP}: "
-        "retirez ses lignes ou restaurez sa fiche."
-        for name in archived
-    ]
-    problems += [error for line in lines for error in line.errors]
-    if not any(line.is_ordered for line in lines) and not archived:
-        problems.append(EMPTY_ORDER)
-    problems += check_delivery(lines, delivery, today=today, vintages=catalogue.vintages).values()
-    if catalogue.fees is None:
-        problems.append(
-            "Les frais de service ne sont pas encore publiés. Contactez le service clients."
-        )
-    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
-
-
-def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:
-    """The employer share already ordered for each bénéficiaire for deliveries in `year`
-    (cancelled orders excluded), in one query."""
-    rows = (
-        OrderLine.objects.filter(order__organization=organization, order__vintage_year=year)
-        .exclude(order__status=OrderStatus.CANCELLED)
-        .values("beneficiary_id")
-        .annotate(total=Sum("employer_share"))
-    )
-    return {row["beneficiary_id"]: row["total"] for row in rows}
-
-
 @transaction.atomic
 def order_place(
-    *, organization: Organization, user: User, version: int, terms: TermsOfSale
+    *, organization: Organization, user: User, version: int, terms: TermsOfSale | None
 ) -> Order:
     """« Valider la commande »: turns the cart at `version` into an order, its lines (every
     value copied), its invoice and its « prise en charge », and empties the cart. The cart
     row is locked first, so two validations of the same cart place one order: the second
-    finds the cart emptied and raises `CartChanged`."""
+    finds the cart emptied and raises `CartChanged`. `terms` is the version the manager
+    ticked (None: that version no longer exists)."""
+    if terms is None:
+        raise OrderRefused(TERMS_GONE)
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("updated_by")

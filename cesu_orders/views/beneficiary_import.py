@@ -1,5 +1,6 @@
-"""« Importer des bénéficiaires »: upload and preview, then confirmation of the same file,
-kept meanwhile in the private storage and named in the session."""
+"""« Importer des bénéficiaires », for the financeur's managers (primary and secondary):
+upload and preview, then confirmation of the same file, kept meanwhile in the private
+storage and named in the session."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from common.views import show_error
 
+from .. import selectors
 from ..access import funder_manager_required
 from ..forms.beneficiary_import import BeneficiaryImportForm
-from ..models import UsageCategory
 from ..services import beneficiary_import as services
 
 SESSION_KEY = "cesu_beneficiary_import"
@@ -36,7 +37,7 @@ def import_upload(request):
     context = {
         "form": form,
         "columns": services.COLUMNS,
-        "categories": UsageCategory.objects.filter(is_active=True),
+        "categories": selectors.active_usage_categories(),
     }
     return render(request, "cesu_orders/import_upload.html", context)
 
