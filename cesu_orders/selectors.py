@@ -115,6 +115,17 @@ def order_table_beneficiaries(organization: Organization) -> list[Beneficiary]:
     )
 
 
+def beneficiaries_by_employee_number(
+    organization: Organization, numbers: set[str]
+) -> dict[str, Beneficiary]:
+    """The financeur's bénéficiaires with one of these employee numbers (an import's
+    rows that update them)."""
+    beneficiaries = Beneficiary.objects.for_organization(organization).filter(
+        employee_number__in=numbers
+    )
+    return {beneficiary.employee_number: beneficiary for beneficiary in beneficiaries}
+
+
 def active_usage_categories():
     return UsageCategory.objects.filter(is_active=True)
 

@@ -11,6 +11,7 @@ from common.views import show_error
 
 from .. import selectors
 from ..access import funder_manager_required
+from ..forms.beneficiary_file import COLUMNS
 from ..forms.beneficiary_import import BeneficiaryImportForm
 from ..services import beneficiary_import as services
 
@@ -36,7 +37,7 @@ def import_upload(request):
             )
     context = {
         "form": form,
-        "columns": services.COLUMNS,
+        "columns": COLUMNS,
         "categories": selectors.active_usage_categories(),
     }
     return render(request, "cesu_orders/import_upload.html", context)
