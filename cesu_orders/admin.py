@@ -15,6 +15,7 @@ from common.files import file_response
 from common.money import format_euros
 from common.uploads import validate_upload
 
+from .exports import order_export_rows
 from .models import (
     Beneficiary,
     BookletSize,
@@ -35,7 +36,7 @@ from .models import (
     UsageCategory,
     Vintage,
 )
-from .selectors import order_export_rows, order_groups
+from .selectors import order_groups
 from .services.orders import (
     OrderRefused,
     order_cancel,

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
+from cesu_orders.exports import order_export_rows
 from cesu_orders.models import (
     Cart,
     DeliveryTarget,
@@ -23,7 +24,6 @@ from cesu_orders.models import (
     TermsOfSale,
     VoucherFormat,
 )
-from cesu_orders.selectors import order_export_rows
 from cesu_orders.services.cart import CartChanged, cart_save
 from cesu_orders.services.invoices import invoice_pdf_bytes
 from cesu_orders.services.orders import (
