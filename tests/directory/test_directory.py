@@ -15,7 +15,12 @@ from accounts.models import Membership
 from common.text import search_key
 from directory.models import Provider, ProviderCentre
 from directory.selectors import clean_query, directory_search
-from directory.services import ReviewError, provider_approve, provider_refuse, provider_save
+from directory.services.profiles import (
+    ReviewError,
+    provider_approve,
+    provider_refuse,
+    provider_save,
+)
 from tests.cesu_orders.ordering import committed
 from tests.directory.factories import ProviderOrganizationFactory, make_provider
 from tests.factories import MembershipFactory, UserFactory

@@ -1,5 +1,7 @@
-"""Every write of the directory: profiles, centres, submission and staff review."""
+"""The directory's profiles: a domiciliataire's own edits of its profile and centres,
+its submission, and the staff review that lists it."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +12,8 @@ from common.exceptions import DomainError
 from common.text import search_key
 from notifications.services import notify
 
-from .models import Department, Provider, ProviderCentre
-from .reference import department_code_for_postcode
+from ..models import Department, Provider, ProviderCentre
+from ..reference import department_code_for_postcode
 
 NOT_A_POSTCODE = "Saisissez un code postal français à cinq chiffres."
 
@@ -38,10 +40,12 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def provider_save(*, provider: Provider, changed: list[str]) -> Provider:
-    """Saves the provider's own edit. On a listed profile, a change to a legal field
-    (name, SIREN, approval number) goes back to staff; the public page keeps the approved
-    legal values meanwhile."""
+def provider_save(*, provider: Provider, changed: list[str], logo: bytes | None = None) -> Provider:
+    """Saves the provider's own edit, with its new logo (PNG bytes, already checked) when
+    given. On a listed profile, a change to a legal field (name, SIREN, approval number)
+    goes back to staff; the public page keeps the approved legal values meanwhile."""
+    if logo:
+        provider.logo.save("logo.png", ContentFile(logo), save=False)
     if not provider.slug:
         provider.slug = unique_slug(provider.trade_name or provider.legal_name)
     if provider.is_listed and set(changed) & set(Provider.LEGAL_FIELDS):
@@ -70,10 +74,16 @@ def centre_save(*, centre: ProviderCentre) -> ProviderCentre:
 
 
 @transaction.atomic
+def centre_delete(*, centre: ProviderCentre) -> None:
+    """Removes a centre from the profile."""
+    centre.delete()
+
+
+@transaction.atomic
 def provider_submit(*, provider: Provider) -> Provider:
     """« Soumettre pour validation »: staff will review the profile."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status == Provider.Status.PENDING:
+    if provider.awaits_review:
         return provider
     if not provider.centres.exists():
         raise ProfileError("Ajoutez au moins un centre de domiciliation avant de soumettre.")
@@ -87,7 +97,7 @@ def provider_submit(*, provider: Provider) -> Provider:
 def provider_approve(*, provider: Provider, reviewer: User) -> Provider:
     """Lists the profile with its current legal fields, and tells the provider."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status != Provider.Status.PENDING:
+    if not provider.awaits_review:
         raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     provider.status = Provider.Status.APPROVED
     provider.is_listed = True
@@ -106,7 +116,7 @@ def provider_refuse(*, provider: Provider, reviewer: User, reason: str) -> Provi
     """Refuses the submitted profile (or legal change) with a reason sent to the provider.
     An already listed profile stays listed with its approved legal fields."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status != Provider.Status.PENDING:
+    if not provider.awaits_review:
         raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     if not reason.strip():
         raise ReviewError("Indiquez le motif du refus.")
