@@ -71,7 +71,6 @@ def beneficiary_duplicates(
     first_name: str,
     birth_date,
     employee_number: str,
-    exclude: Beneficiary | None = None,
 ):
     """Bénéficiaires that look like the same person: same name and birth date, or same
     employee number."""
@@ -85,10 +84,7 @@ def beneficiary_duplicates(
         condition |= Q(employee_number=employee_number)
     if not condition:
         return Beneficiary.objects.none()
-    duplicates = Beneficiary.objects.for_organization(organization).filter(condition)
-    if exclude is not None:
-        duplicates = duplicates.exclude(pk=exclude.pk)
-    return duplicates
+    return Beneficiary.objects.for_organization(organization).filter(condition)
 
 
 def order_table_beneficiaries(organization: Organization) -> list[Beneficiary]:

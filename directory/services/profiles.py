@@ -31,10 +31,10 @@ def provider_search_name(provider: Provider) -> str:
     return " ".join(search_key(name) for name in sorted(filter(None, names)))
 
 
-def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:100] or "domiciliataire"
     slug, index = base, 2
-    while Provider.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Provider.objects.filter(slug=slug).exists():
         slug, index = f"{base}-{index}", index + 1
     return slug
 
@@ -47,7 +47,7 @@ def provider_save(*, provider: Provider, changed: list[str], logo: bytes | None 
     if logo:
         provider.logo.save("logo.png", ContentFile(logo), save=False)
     if not provider.slug:
-        provider.slug = unique_slug(provider.trade_name or provider.legal_name)
+        provider.slug = _unique_slug(provider.trade_name or provider.legal_name)
     if provider.is_listed and set(changed) & set(Provider.LEGAL_FIELDS):
         provider.status = Provider.Status.PENDING
         provider.submitted_at = timezone.now()
