@@ -49,6 +49,11 @@ class Column:
     example: str
     hint: str
 
+    @property
+    def is_category(self) -> bool:
+        """The column naming the usage category (the upload page lists the codes)."""
+        return self.field == "usual_usage_category"
+
 
 COLUMNS = (
     Column("civilite", "civility", True, "Madame", "Madame ou Monsieur (Mme, M.)"),
