@@ -32,7 +32,12 @@ from cesu_orders.models import (
 )
 from cesu_orders.services.beneficiaries import beneficiary_create, beneficiary_sort_name
 from directory.models import Department, Provider, ProviderCentre
-from directory.services import centre_save, provider_approve, provider_save, provider_submit
+from directory.services.profiles import (
+    centre_save,
+    provider_approve,
+    provider_save,
+    provider_submit,
+)
 from domiciliation.demo import blank_pdf
 from domiciliation.models import Case, CaseStatus, ClientFile, ProofType
 from domiciliation.services.requests import client_file_send, client_file_start, proof_upload

@@ -15,8 +15,8 @@ from common.files import file_response
 from common.money import format_euros
 from common.uploads import validate_upload
 
+from .exports import order_export_rows
 from .models import (
-    ORDER_TRANSITIONS,
     Beneficiary,
     BookletSize,
     DeliveryAddress,
@@ -36,7 +36,7 @@ from .models import (
     UsageCategory,
     Vintage,
 )
-from .selectors import order_export_rows, order_groups
+from .selectors import order_groups
 from .services.orders import (
     OrderRefused,
     order_cancel,
@@ -383,7 +383,7 @@ class OrderAdmin(admin.ModelAdmin):
             context["order_steps"] = [
                 (reverse("admin:cesu_orders_order_step", args=[obj.pk, status]), label)
                 for status, (label, _, _) in ORDER_STEPS.items()
-                if status in ORDER_TRANSITIONS[OrderStatus(obj.status)]
+                if obj.may_move_to(status)
             ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 

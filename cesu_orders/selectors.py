@@ -1,21 +1,44 @@
+"""The financeur space's reads: each one scoped to the financeur it is given (tenancy)
+and with the joins its page needs, so that a template never triggers a query."""
+
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from accounts.models import Membership, Organization
 from common.text import fold
 
+from .delivery_calendar import TransportMode
 from .models import (
     Beneficiary,
     BookletSize,
+    Cart,
+    CartLine,
+    DeliveryAddress,
+    Document,
+    ExemptionCeiling,
     FaceValue,
+    Funder,
+    HelpRequest,
     NewsItem,
     Order,
     OrderLine,
     OrderStatus,
+    ServiceFees,
+    TermsOfSale,
     UsageCategory,
+    Vintage,
 )
+from .models.beneficiaries import beneficiary_sort_name
+from .pricing import FeeSchedule
+
+# The latest help requests only: older ones stay with the customer service.
+PAST_HELP_REQUESTS = 50
 
 
 def published_news(*, limit: int = 10):
@@ -41,6 +64,90 @@ def beneficiary_search(*, organization, query: str = "", archived: bool = False)
     return beneficiaries.select_related("usual_usage_category").order_by("sort_name", "pk")
 
 
+def beneficiary_duplicates(
+    *,
+    organization: Organization,
+    last_name: str,
+    first_name: str,
+    birth_date,
+    employee_number: str,
+):
+    """Bénéficiaires that look like the same person: same name and birth date, or same
+    employee number."""
+    condition = Q()
+    if birth_date:
+        condition |= Q(
+            sort_name=beneficiary_sort_name(last_name=last_name, first_name=first_name),
+            birth_date=birth_date,
+        )
+    if employee_number:
+        condition |= Q(employee_number=employee_number)
+    if not condition:
+        return Beneficiary.objects.none()
+    return Beneficiary.objects.for_organization(organization).filter(condition)
+
+
+def order_table_beneficiaries(organization: Organization) -> list[Beneficiary]:
+    """The active bénéficiaires of the order table, alphabetical, with the columns its
+    rows use only (2,000 rows must stay fast)."""
+    return list(
+        Beneficiary.objects.for_organization(organization)
+        .active()
+        .only(
+            "public_id",
+            "last_name",
+            "first_name",
+            "sort_name",
+            "email",
+            "address",
+            "postcode",
+            "city",
+            "employee_number",
+            "usual_usage_category_id",
+            "usual_format",
+            "usual_face_value",
+            "usual_employer_share",
+            "usual_vouchers_per_booklet",
+        )
+        .order_by("sort_name", "pk")
+    )
+
+
+def beneficiaries_by_employee_number(
+    organization: Organization, numbers: set[str]
+) -> dict[str, Beneficiary]:
+    """The financeur's bénéficiaires with one of these employee numbers (an import's
+    rows that update them)."""
+    beneficiaries = Beneficiary.objects.for_organization(organization).filter(
+        employee_number__in=numbers
+    )
+    return {beneficiary.employee_number: beneficiary for beneficiary in beneficiaries}
+
+
+def active_usage_categories():
+    return UsageCategory.objects.filter(is_active=True)
+
+
+def delivery_addresses(organization: Organization) -> dict[int, DeliveryAddress]:
+    """The financeur's delivery addresses by primary key (the table's select values)."""
+    return {a.pk: a for a in DeliveryAddress.objects.for_organization(organization)}
+
+
+def funder_managers(organization: Organization):
+    """The managers of the financeur, by identifier; `is_secondary` tells the ones the
+    primary manager may deactivate and reactivate."""
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .annotate(
+            is_secondary=ExpressionWrapper(
+                Q(role=Membership.Role.SECONDARY), output_field=BooleanField()
+            )
+        )
+        .order_by("user__username")
+    )
+
+
 def funder_key_figures(*, organization, year: int) -> dict:
     """The home page's figures: active bénéficiaires, and the orders placed in `year` (not
     cancelled: count and amount including VAT), in two queries."""
@@ -58,6 +165,48 @@ def funder_key_figures(*, organization, year: int) -> dict:
         "ordered": totals["amount"] or 0,
         "year": year,
     }
+
+
+def customer_service_email(organization: Organization) -> str:
+    """The financeur's own customer service address, else the portal's."""
+    address = (
+        Funder.objects.filter(organization=organization)
+        .values_list("customer_service_email", flat=True)
+        .first()
+    )
+    return address or settings.CUSTOMER_SERVICE_EMAIL
+
+
+def help_requests_recent(organization: Organization, *, limit: int = PAST_HELP_REQUESTS):
+    """The financeur's latest « Besoin d'aide » requests, newest first."""
+    return (
+        HelpRequest.objects.for_organization(organization)
+        .select_related("user")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def documents_published():
+    """« Documents utiles » published by staff (not tenant-owned: every financeur sees
+    the same ones)."""
+    return Document.objects.filter(published_at__lte=timezone.now())
+
+
+# The catalogue and what an order needs from it
+
+
+def terms_of_sale_current() -> TermsOfSale | None:
+    """« The current terms of sale »: the latest version published, the one a manager
+    accepts."""
+    return (
+        TermsOfSale.objects.filter(published_at__lte=timezone.now())
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def terms_of_sale_version(version: str) -> TermsOfSale | None:
+    return TermsOfSale.objects.filter(version=version).first()
 
 
 @dataclass(frozen=True)
@@ -79,6 +228,105 @@ class Catalogue:
                 BookletSize.objects.filter(is_active=True).values_list("vouchers", flat=True)
             ),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCatalogue:
+    """What an order needs from the catalogue, read once per request."""
+
+    catalogue: Catalogue
+    fees: FeeSchedule | None
+    vintages: dict[int, Vintage]
+    ceilings: dict[int, Decimal]
+    terms: TermsOfSale | None
+
+    @classmethod
+    def load(cls, *, today: date) -> "OrderCatalogue":
+        fees = ServiceFees.objects.filter(valid_from__lte=today).order_by("-valid_from").first()
+        return cls(
+            catalogue=Catalogue.load(),
+            fees=fee_schedule(fees) if fees else None,
+            vintages={v.year: v for v in Vintage.objects.all()},
+            ceilings=dict(ExemptionCeiling.objects.values_list("year", "amount")),
+            terms=terms_of_sale_current(),
+        )
+
+
+def fee_schedule(fees: ServiceFees) -> FeeSchedule:
+    return FeeSchedule(
+        per_order=fees.per_order,
+        per_booklet=fees.per_booklet,
+        per_electronic_credit=fees.per_electronic_credit,
+        per_transport_mode={
+            TransportMode.STANDARD: fees.standard_transport,
+            TransportMode.EXPRESS: fees.express_transport,
+        },
+        vat_rate=fees.vat_rate,
+    )
+
+
+# The cart and the orders
+
+
+def cart_of(organization: Organization) -> Cart | None:
+    """The financeur's one cart, with who saved it and its delivery address; None before
+    the first save."""
+    return (
+        Cart.objects.filter(organization=organization)
+        .select_related("updated_by", "delivery_address")
+        .first()
+    )
+
+
+def cart_load(organization: Organization) -> tuple[Cart | None, list[CartLine]]:
+    """The financeur's cart and its lines, in two queries; (None, []) before the first
+    save."""
+    cart = cart_of(organization)
+    if cart is None:
+        return None, []
+    return cart, list(cart.lines.order_by("position"))
+
+
+def order_latest(organization: Organization) -> Order | None:
+    """« Rappeler ma dernière commande »: the financeur's latest order, its lines loaded."""
+    return (
+        Order.objects.for_organization(organization)
+        .prefetch_related("lines")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def order_years(organization: Organization) -> list[int]:
+    """The years the financeur ordered in, newest first (the history's filter)."""
+    years = (
+        Order.objects.for_organization(organization)
+        .annotate(year=ExtractYear("created_at"))
+        .values_list("year", flat=True)
+    )
+    return sorted(set(years), reverse=True)
+
+
+def order_history(organization: Organization, *, year: int | None, status: str | None):
+    """« Historique des commandes », newest first, filtered by year and status."""
+    orders = Order.objects.for_organization(organization)
+    if year:
+        orders = orders.filter(created_at__year=year)
+    if status:
+        orders = orders.filter(status=status)
+    return orders.select_related("created_by").order_by("-created_at", "-pk")
+
+
+def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:
+    """The employer share already ordered for each bénéficiaire for deliveries in `year`
+    (cancelled orders excluded), in one query."""
+    rows = (
+        OrderLine.objects.filter(order__organization=organization, order__vintage_year=year)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .values("beneficiary_id")
+        .annotate(total=Sum("employer_share"))
+    )
+    return {row["beneficiary_id"]: row["total"] for row in rows}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,68 +372,3 @@ def order_groups(order: Order) -> list[LineGroup]:
         )
         for row in rows
     ]
-
-
-EXPORT_HEADER = [
-    "Référence client",
-    "Numéro de commande",
-    "Bénéficiaire",
-    "Matricule",
-    "Catégorie d'utilisation",
-    "Type de CESU",
-    "Carnets",
-    "Titres par carnet",
-    "Valeur faciale",
-    "Total valeur faciale",
-    "Adresse de livraison",
-    "Date de livraison",
-]
-
-
-def order_export_rows(orders):
-    """The fulfilment line's CSV: a header, then one row per order line of `orders`, in
-    one query. Amounts with a decimal comma, dates as DD/MM/YYYY (French spreadsheets)."""
-    yield EXPORT_HEADER
-    lines = (
-        OrderLine.objects.filter(order__in=orders)
-        .select_related("order")
-        .order_by("order__number", "position")
-    )
-    for line in lines.iterator(chunk_size=2000):
-        order = line.order
-        yield [
-            order.client_reference,
-            order.number,
-            _cell(line.beneficiary_name),
-            _cell(line.employee_number),
-            _cell(line.usage_category_label),
-            line.get_voucher_format_display(),
-            line.booklets,
-            line.vouchers_per_booklet,
-            _decimal_comma(line.face_value),
-            _decimal_comma(line.face_total),
-            _cell(_line_address(order, line)),
-            f"{order.planned_delivery_date or order.delivery_date:%d/%m/%Y}",
-        ]
-
-
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run: a leading = + - @ (or tab, CR) is
-    neutralised with an apostrophe (CSV formula injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _decimal_comma(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
-
-
-def _line_address(order: Order, line: OrderLine) -> str:
-    if line.is_electronic:
-        return f"e-CESU\u00a0: {line.beneficiary_email}"
-    if order.delivery_target == "homes":
-        parts = [line.beneficiary_name, line.beneficiary_address]
-        town = f"{line.beneficiary_postcode} {line.beneficiary_city}"
-    else:
-        parts = [order.delivery_recipient, order.delivery_address]
-        town = f"{order.delivery_postcode} {order.delivery_city}"
-    return ", ".join([*parts, town])

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .forms import RefusalForm
+from .forms.profile import RefusalForm
 from .models import Department, Provider, ProviderCentre, Region
-from .services import ReviewError, provider_approve, provider_refuse
+from .services.profiles import ReviewError, provider_approve, provider_refuse
 
 
 @admin.register(Region)

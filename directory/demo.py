@@ -9,7 +9,7 @@ from accounts.models import Organization, User
 
 from .models import Department, Provider, ProviderCentre, Region
 from .reference import load_reference_data
-from .services import centre_save, provider_approve, provider_save, provider_submit
+from .services.profiles import centre_save, provider_approve, provider_save, provider_submit
 
 # organization, legal name, trade name, SIREN, approval, price, services, centres
 PROVIDERS = [

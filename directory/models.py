@@ -171,6 +171,15 @@ class Provider(TenantModel):
     def services(self) -> list[str]:
         return [service.label for service in Service if getattr(self, service.value)]
 
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted (or a legal change made while listed), waiting for staff."""
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
 
 class CentreQuerySet(models.QuerySet):
     def for_organization(self, organization: Organization | None):

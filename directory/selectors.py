@@ -35,6 +35,10 @@ def region_index() -> list[dict]:
     return [{"region": region, "departments": departments.get(region.pk, [])} for region in regions]
 
 
+def region_departments(region: Region) -> list[Department]:
+    return list(region.departments.order_by("sort_key"))
+
+
 @dataclass(frozen=True)
 class ProviderFilters:
     services: list[str]
@@ -87,3 +91,22 @@ def directory_search(key: str) -> "OrderedDict[Department, list[ProviderCentre]]
     for centre in centres:
         grouped.setdefault(centre.department, []).append(centre)
     return grouped
+
+
+def provider_centres(provider: Provider) -> list[ProviderCentre]:
+    """A profile's centres for its public page, by postcode, with their region."""
+    return list(provider.centres.select_related("department__region").order_by("postcode"))
+
+
+def profile_centres(provider: Provider):
+    """A profile's centres for its own admins' page (none before the first save)."""
+    if provider.pk is None:
+        return []
+    return provider.centres.select_related("department")
+
+
+def selected_providers(slugs: list[str]) -> list[Provider]:
+    """« Ma sélection »: the listed providers among `slugs`, in that order (a provider
+    unlisted since it was added is left out)."""
+    providers = {p.slug: p for p in Provider.objects.listed().filter(slug__in=slugs)}
+    return [providers[slug] for slug in slugs if slug in providers]

@@ -23,7 +23,7 @@ from cesu_orders.models import (
     UsageCategory,
 )
 from cesu_orders.services.beneficiaries import beneficiary_create
-from tests.cesu_orders import ordering
+from tests.cesu_orders import factories as ordering
 from tests.cesu_orders.factories import (
     BeneficiaryFactory,
     DeliveryAddressFactory,

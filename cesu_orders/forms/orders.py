@@ -8,6 +8,7 @@ from django import forms
 
 from common.text import parse_count
 
+from ..delivery_calendar import TransportMode
 from ..models import Beneficiary, DeliveryAddress, DeliveryTarget
 from ..selectors import Catalogue
 from ..services.cart import DeliveryChoice, DraftLine, default_line, parse_line
@@ -101,7 +102,7 @@ def _parse_delivery(data, addresses: dict[int, DeliveryAddress]):
             delivery.target, delivery.address = DeliveryTarget.ADDRESS, address
     elif target:
         errors["delivery"] = "Choisissez une des adresses de livraison proposées."
-    if delivery.transport_mode and delivery.transport_mode not in ("standard", "express"):
+    if delivery.transport_mode and delivery.transport_mode not in TransportMode.values:
         errors["transport_mode"] = "Choisissez un mode de transport proposé."
         delivery.transport_mode = ""
     raw_date = data.get("delivery_date", "")

@@ -1,19 +1,20 @@
-from django.core.exceptions import ValidationError
+"""Bénéficiaires: creation, edits, archive and restore; the sort key kept in step with
+the name, and an employee number unique within the financeur."""
+
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization
-from common.text import fold
+from common.exceptions import DomainError
 
 from ..models import Beneficiary
+from ..models.beneficiaries import beneficiary_sort_name
 
 EMPLOYEE_NUMBER_TAKEN = "Ce matricule est déjà celui d’un autre bénéficiaire."
 
 
-def beneficiary_sort_name(*, last_name: str, first_name: str) -> str:
-    """The alphabetical key: last name then first name, accents and case ignored."""
-    return f"{fold(last_name)} {fold(first_name)}"
+class BeneficiaryError(DomainError):
+    """A bénéficiaire change that the rules refuse (shown next to `field`)."""
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def _save(beneficiary: Beneficiary) -> None:
         with transaction.atomic():
             beneficiary.save()
     except IntegrityError as error:
-        raise ValidationError({"employee_number": EMPLOYEE_NUMBER_TAKEN}) from error
+        raise BeneficiaryError(EMPLOYEE_NUMBER_TAKEN, field="employee_number") from error
 
 
 @transaction.atomic
@@ -64,30 +65,3 @@ def beneficiary_restore(*, beneficiary: Beneficiary) -> None:
     if beneficiary.archived_at is not None:
         beneficiary.archived_at = None
         beneficiary.save(update_fields=["archived_at", "updated_at"])
-
-
-def beneficiary_duplicates(
-    *,
-    organization: Organization,
-    last_name: str,
-    first_name: str,
-    birth_date,
-    employee_number: str,
-    exclude: Beneficiary | None = None,
-):
-    """Bénéficiaires that look like the same person: same name and birth date, or same
-    employee number."""
-    condition = Q()
-    if birth_date:
-        condition |= Q(
-            sort_name=beneficiary_sort_name(last_name=last_name, first_name=first_name),
-            birth_date=birth_date,
-        )
-    if employee_number:
-        condition |= Q(employee_number=employee_number)
-    if not condition:
-        return Beneficiary.objects.none()
-    duplicates = Beneficiary.objects.for_organization(organization).filter(condition)
-    if exclude is not None:
-        duplicates = duplicates.exclude(pk=exclude.pk)
-    return duplicates

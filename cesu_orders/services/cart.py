@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from common.exceptions import DomainError
+from common.formats import french_datetime
 from common.text import parse_count
 
 from ..delivery_calendar import TransportMode, check_delivery_date
@@ -24,9 +26,6 @@ from ..models import (
     CartLine,
     DeliveryAddress,
     DeliveryTarget,
-    ExemptionCeiling,
-    ServiceFees,
-    TermsOfSale,
     Vintage,
     VoucherFormat,
 )
@@ -41,12 +40,24 @@ ALSACE_MOSELLE = ("57", "67", "68")
 EMPTY_ORDER = "Saisissez au moins un carnet pour un bénéficiaire avant de commander."
 
 
-class CartChanged(Exception):
-    """The cart was saved or validated by someone else since this manager opened it."""
+class CartChanged(DomainError):
+    """The cart was saved or validated by someone else since this manager opened it; the
+    message says who changed it and when (the cart's `updated_by` should be loaded)."""
 
-    def __init__(self, cart: Cart):
-        super().__init__("Le panier a changé.")
+    def __init__(self, cart: Cart | None):
+        super().__init__(_changed_message(cart))
         self.cart = cart
+
+
+def _changed_message(cart: Cart | None) -> str:
+    if cart is None or cart.updated_at is None:
+        return "Le panier a changé depuis que vous l’avez ouvert."
+    who = cart.updated_by.get_full_name() or cart.updated_by.username if cart.updated_by else "—"
+    return (
+        f"Le panier a été modifié par {who} le {french_datetime(cart.updated_at)} depuis que "
+        f"vous l’avez ouvert{NBSP}: votre saisie n’a pas été enregistrée. Ouvrez le panier "
+        "enregistré pour voir ses changements, puis reprenez votre saisie."
+    )
 
 
 @dataclass(kw_only=True)
@@ -111,6 +122,25 @@ def copy_line(line: DraftLine) -> DraftLine:
         face_value=line.face_value,
         employer_share=line.employer_share,
     )
+
+
+def table_lines_edit(
+    lines: list[DraftLine], *, add: int | None = None, remove: int | None = None
+) -> list[DraftLine]:
+    """The « + » (another line for the same bénéficiaire, right below its last one) and
+    the removal of a line; a bénéficiaire keeps at least one line. An index out of range
+    changes nothing."""
+    lines = list(lines)
+    if add is not None and add < len(lines):
+        index = add
+        while index + 1 < len(lines) and lines[index + 1].beneficiary == lines[index].beneficiary:
+            index += 1
+        lines.insert(index + 1, copy_line(lines[add]))
+    elif remove is not None and remove < len(lines):
+        beneficiary = lines[remove].beneficiary
+        if sum(line.beneficiary == beneficiary for line in lines) > 1:
+            del lines[remove]
+    return lines
 
 
 def table_lines(beneficiaries: list[Beneficiary], saved_lines: list) -> tuple[list[DraftLine], int]:
@@ -223,12 +253,34 @@ class DeliveryChoice:
     transport_mode: str = ""
     date: datetime.date | None = None
 
+    @classmethod
+    def of_cart(cls, cart: Cart) -> "DeliveryChoice":
+        """The delivery choices saved with the cart."""
+        return cls(
+            target=cart.delivery_target,
+            address=cart.delivery_address,
+            transport_mode=cart.transport_mode,
+            date=cart.delivery_date,
+        )
+
     @property
     def value(self) -> str:
         """The value of the delivery select: « address-<pk> » or « homes »."""
         if self.target == DeliveryTarget.ADDRESS and self.address:
             return f"address-{self.address.pk}"
         return self.target
+
+    @property
+    def to_homes(self) -> bool:
+        """Paper booklets go to each bénéficiaire's home."""
+        return self.target == DeliveryTarget.HOMES
+
+
+def table_has_paper(lines: list[DraftLine]) -> bool:
+    """Whether the table's delivery needs the paper choices (address, transport): when a
+    paper line is ordered, or while nothing is ordered yet."""
+    ordered = [line for line in lines if line.is_ordered]
+    return not ordered or any(not line.electronic for line in ordered)
 
 
 def calendar_postcode(lines: list[DraftLine], delivery: DeliveryChoice) -> str | None:
@@ -294,42 +346,7 @@ def _has_home(beneficiary: Beneficiary) -> bool:
     return bool(beneficiary.address and beneficiary.postcode and beneficiary.city)
 
 
-# What an order needs from the catalogue, read once per request
-
-
-@dataclass(frozen=True, kw_only=True)
-class OrderCatalogue:
-    catalogue: Catalogue
-    fees: FeeSchedule | None
-    vintages: dict[int, Vintage]
-    ceilings: dict[int, Decimal]
-    terms: TermsOfSale | None
-
-    @classmethod
-    def load(cls, *, today: date) -> "OrderCatalogue":
-        fees = ServiceFees.objects.filter(valid_from__lte=today).order_by("-valid_from").first()
-        return cls(
-            catalogue=Catalogue.load(),
-            fees=fee_schedule(fees) if fees else None,
-            vintages={v.year: v for v in Vintage.objects.all()},
-            ceilings=dict(ExemptionCeiling.objects.values_list("year", "amount")),
-            terms=TermsOfSale.objects.filter(published_at__lte=timezone.now())
-            .order_by("-published_at")
-            .first(),
-        )
-
-
-def fee_schedule(fees: ServiceFees) -> FeeSchedule:
-    return FeeSchedule(
-        per_order=fees.per_order,
-        per_booklet=fees.per_booklet,
-        per_electronic_credit=fees.per_electronic_credit,
-        per_transport_mode={
-            TransportMode.STANDARD: fees.standard_transport,
-            TransportMode.EXPRESS: fees.express_transport,
-        },
-        vat_rate=fees.vat_rate,
-    )
+# Totals
 
 
 def draft_totals(
@@ -345,19 +362,6 @@ def draft_totals(
 
 
 # The cart
-
-
-def cart_load(organization: Organization) -> tuple[Cart | None, list[CartLine]]:
-    """The financeur's cart and its lines, in two queries; (None, []) before the first
-    save."""
-    cart = (
-        Cart.objects.filter(organization=organization)
-        .select_related("updated_by", "delivery_address")
-        .first()
-    )
-    if cart is None:
-        return None, []
-    return cart, list(cart.lines.order_by("position"))
 
 
 @transaction.atomic

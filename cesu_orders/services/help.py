@@ -1,7 +1,6 @@
 """« Besoin d'aide »: a manager's request is stored, sent to the customer service and
 acknowledged to the manager."""
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -9,17 +8,8 @@ from django.urls import reverse
 from accounts.models import Organization, User
 from notifications.services import notify
 
-from ..models import Funder, HelpRequest
-
-
-def customer_service_email(organization: Organization) -> str:
-    """The financeur's own customer service address, else the portal's."""
-    address = (
-        Funder.objects.filter(organization=organization)
-        .values_list("customer_service_email", flat=True)
-        .first()
-    )
-    return address or settings.CUSTOMER_SERVICE_EMAIL
+from ..models import HelpRequest
+from ..selectors import customer_service_email
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from accounts.services import (
     membership_reactivate,
     user_set_temporary_password,
 )
+from common.exceptions import DomainError
 from common.formats import french_datetime
 from common.phones import normalize_phone
 from notifications.services import notify
@@ -21,13 +22,9 @@ from notifications.services import notify
 from ..models import Funder
 
 
-class ManagerError(ValueError):
+class ManagerError(DomainError):
     """A manager change that the rules refuse. `field` names the form field the message
     belongs to (None: the whole form)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def phone_normalize(phone: str) -> str:

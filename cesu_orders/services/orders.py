@@ -1,134 +1,75 @@
 """Orders: validating the cart into an order, and every later move of the order state
 machine (prise en charge, fabrication, expédition, livraison, annulation).
 
-Each move locks the order row, refuses a move that `ORDER_TRANSITIONS` does not allow,
-writes an `OrderEvent` and queues its e-mails on commit.
+Each move goes through `common.transitions.status_move` (the portal's one status-change
+contract): it locks the order row, refuses a move that `Order.TRANSITIONS` does not allow
+from the status read under the lock, saves, writes the `OrderEvent`; the move then queues
+its e-mails on commit.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from sequences import get_next_value
 
 from accounts.models import Membership, Organization, User
+from common.exceptions import DomainError, TransitionRefused
+from common.transitions import status_move
 from notifications.services import notify
 
 from ..delivery_calendar import format_day
 from ..models import (
-    ORDER_TRANSITIONS,
     Cart,
     DeliveryTarget,
     Funder,
     Invoice,
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     TermsOfSale,
 )
-from ..selectors import order_groups
-from .cart import (
-    EMPTY_ORDER,
-    CartChanged,
-    DeliveryChoice,
-    DraftLine,
-    OrderCatalogue,
-    check_delivery,
-    check_line,
-    draft_totals,
-    table_lines,
-)
+from ..selectors import OrderCatalogue, order_groups
+from .cart import CartChanged, DeliveryChoice, draft_totals
 from .invoices import credit_note_issue, invoice_issue
+from .recap import CartReview, cart_review
 
 NBSP = "\u00a0"
 NO_FUNDER = (
     "Le profil de votre organisation est incomplet (référence client, SIRET)\u00a0: "
     "contactez le service clients pour le compléter avant de commander."
 )
+TERMS_GONE = "Les conditions générales de vente ont changé\u00a0: relisez-les."
 
 
-class OrderRefused(Exception):
+class OrderRefused(DomainError):
     """The order cannot be placed or moved; `messages` say why, in French."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
-        self.messages = messages
+
+class OrderMoveRefused(OrderRefused, TransitionRefused):
+    """A move that `Order.TRANSITIONS` does not allow from the order's status."""
 
 
 # From the cart to the order
 
 
-@dataclass(kw_only=True)
-class CartReview:
-    """The saved cart checked again against today's catalogue and bénéficiaires: what
-    the recap shows and what the validation places."""
-
-    cart: Cart
-    lines: list[DraftLine]
-    delivery: DeliveryChoice
-    problems: list[str]
-
-    @property
-    def ordered(self) -> list[DraftLine]:
-        return [line for line in self.lines if line.is_ordered]
-
-
-def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
-    """Checks every saved line and the delivery choices again (the catalogue, a
-    bénéficiaire or the date may have changed since the save), in two queries."""
-    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
-    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
-    active = [s for s in saved if not s.beneficiary.archived_at]
-    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
-    lines, _ = table_lines(beneficiaries, active)
-    for line in lines:
-        check_line(line, catalogue.catalogue)
-    delivery = DeliveryChoice(
-        target=cart.delivery_target,
-        address=cart.delivery_address,
-        transport_mode=cart.transport_mode,
-        date=cart.delivery_date,
-    )
-    problems = [
-        f"{name} a été archivé depuis l’enregistrement du panier{NBSP}: "
-        "retirez ses lignes ou restaurez sa fiche."
-        for name in archived
-    ]
-    problems += [error for line in lines for error in line.errors]
-    if not any(line.is_ordered for line in lines) and not archived:
-        problems.append(EMPTY_ORDER)
-    problems += check_delivery(lines, delivery, today=today, vintages=catalogue.vintages).values()
-    if catalogue.fees is None:
-        problems.append(
-            "Les frais de service ne sont pas encore publiés. Contactez le service clients."
-        )
-    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
-
-
-def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:
-    """The employer share already ordered for each bénéficiaire for deliveries in `year`
-    (cancelled orders excluded), in one query."""
-    rows = (
-        OrderLine.objects.filter(order__organization=organization, order__vintage_year=year)
-        .exclude(order__status=OrderStatus.CANCELLED)
-        .values("beneficiary_id")
-        .annotate(total=Sum("employer_share"))
-    )
-    return {row["beneficiary_id"]: row["total"] for row in rows}
-
-
 @transaction.atomic
 def order_place(
-    *, organization: Organization, user: User, version: int, terms: TermsOfSale
+    *, organization: Organization, user: User, version: int, terms: TermsOfSale | None
 ) -> Order:
     """« Valider la commande »: turns the cart at `version` into an order, its lines (every
     value copied), its invoice and its « prise en charge », and empties the cart. The cart
     row is locked first, so two validations of the same cart place one order: the second
-    finds the cart emptied and raises `CartChanged`."""
-    cart = Cart.objects.select_for_update().filter(organization=organization).first()
+    finds the cart emptied and raises `CartChanged`. `terms` is the version the manager
+    ticked (None: that version no longer exists)."""
+    if terms is None:
+        raise OrderRefused(TERMS_GONE)
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(organization=organization)
+        .first()
+    )
     if cart is None or cart.version != version:
         raise CartChanged(cart)
     now = timezone.now()
@@ -160,9 +101,7 @@ def order_place(
     cart.transport_mode, cart.delivery_date = "", None
     cart.updated_by, cart.updated_at = user, now
     cart.save()
-    OrderEvent.objects.create(
-        order=order, to_status=OrderStatus.VALIDATED, actor=user, created_at=now
-    )
+    order.events.create(to_status=OrderStatus.VALIDATED, actor=user, created_at=now)
     invoice_issue(order=order)
     _move(order, to=OrderStatus.RECEIVED, actor=None, note="Prise en charge automatique.")
     return order
@@ -308,22 +247,23 @@ STATUS_EVENTS = {
 
 
 def _move(order: Order, *, to: OrderStatus, actor: User | None, note: str, **changes) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if to not in ORDER_TRANSITIONS[OrderStatus(order.status)]:
-        raise OrderRefused(
-            [
-                f"La commande {order.number} est «{NBSP}{order.get_status_display().lower()}"
-                f"{NBSP}»{NBSP}: elle ne peut pas passer à «{NBSP}"
-                f"{OrderStatus(to).label.lower()}{NBSP}»."
-            ]
+    """One move of the order through `status_move`, then its e-mail (STATUS_EVENTS)."""
+
+    def refused(current: str, wanted: str) -> OrderMoveRefused:
+        return OrderMoveRefused(
+            f"La commande {order.number} est «{NBSP}{OrderStatus(current).label.lower()}"
+            f"{NBSP}»{NBSP}: elle ne peut pas passer à «{NBSP}"
+            f"{OrderStatus(wanted).label.lower()}{NBSP}»."
         )
-    from_status = order.status
-    order.status = to
-    for name, value in changes.items():
-        setattr(order, name, value)
-    order.save()
-    OrderEvent.objects.create(
-        order=order, from_status=from_status, to_status=to, actor=actor, note=note
+
+    status_move(
+        order,
+        to,
+        transitions=Order.TRANSITIONS,
+        refused=refused,
+        actor=actor,
+        note=note,
+        **changes,
     )
     event = STATUS_EVENTS.get(to)
     if event:

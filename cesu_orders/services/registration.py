@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.services import membership_create, user_set_temporary_password
 from cesu_orders.models import Funder, Invoice, RegistrationRequest
+from common.exceptions import DomainError
 from common.formats import french_datetime
 from notifications.services import notify
 
@@ -22,7 +23,7 @@ RATE_LIMIT_PER_IP = 10
 RATE_LIMIT_PER_REFERENCE = 5
 
 
-class RegistrationError(ValueError):
+class RegistrationError(DomainError):
     """A staff decision that the rules refuse; the message is shown in the admin."""
 
 

@@ -1,29 +1,22 @@
-"""« Données financeur » › « Bénéficiaires »: list, create, edit, archive and restore, for
-the primary and the secondary managers of a financeur."""
+"""« Données financeur » › « Bénéficiaires », for the financeur's managers (primary and
+secondary): list and search, create (with the look-alikes to confirm), edit, archive and
+restore."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.tenancy import get_for_organization_or_404
+from common.views import show_error
 
 from .. import selectors
-from ..access import funder_manager_required
+from ..access import beneficiary_for, funder_manager_required
 from ..forms.beneficiaries import BeneficiaryForm, DuplicateConfirmationForm
 from ..models import Beneficiary
 from ..services import beneficiaries as services
 
 PER_PAGE = 50
-
-
-def _beneficiary(request, public_id) -> Beneficiary:
-    """A bénéficiaire of the request's financeur; another financeur's one is a 404."""
-    return get_for_organization_or_404(
-        Beneficiary.objects, request.organization, public_id=public_id
-    )
 
 
 def _full_name(beneficiary: Beneficiary) -> str:
@@ -55,8 +48,8 @@ def beneficiary_create(request):
                 beneficiary = services.beneficiary_create(
                     organization=request.organization, fields=form.cleaned_data
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except services.BeneficiaryError as error:
+                show_error(error, form=form)
             else:
                 messages.success(
                     request, f"Le bénéficiaire {_full_name(beneficiary)} a bien été créé."
@@ -68,7 +61,7 @@ def beneficiary_create(request):
 
 def _duplicates(organization, cleaned_data) -> list[Beneficiary]:
     return list(
-        services.beneficiary_duplicates(
+        selectors.beneficiary_duplicates(
             organization=organization,
             last_name=cleaned_data["last_name"],
             first_name=cleaned_data["first_name"],
@@ -80,15 +73,15 @@ def _duplicates(organization, cleaned_data) -> list[Beneficiary]:
 
 @funder_manager_required
 def beneficiary_update(request, public_id):
-    beneficiary = _beneficiary(request, public_id)
+    beneficiary = beneficiary_for(request, public_id)
     form = BeneficiaryForm(
         request.POST or None, instance=beneficiary, organization=request.organization
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.beneficiary_update(beneficiary=beneficiary, fields=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except services.BeneficiaryError as error:
+            show_error(error, form=form)
         else:
             messages.success(
                 request, f"Les informations de {_full_name(beneficiary)} ont été enregistrées."
@@ -101,7 +94,7 @@ def beneficiary_update(request, public_id):
 @funder_manager_required
 def beneficiary_archive(request, public_id):
     # The tenant check comes first: another financeur's id is a 404 whatever the method.
-    beneficiary = _beneficiary(request, public_id)
+    beneficiary = beneficiary_for(request, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.beneficiary_archive(beneficiary=beneficiary)
@@ -115,7 +108,7 @@ def beneficiary_archive(request, public_id):
 
 @funder_manager_required
 def beneficiary_restore(request, public_id):
-    beneficiary = _beneficiary(request, public_id)
+    beneficiary = beneficiary_for(request, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.beneficiary_restore(beneficiary=beneficiary)

@@ -1,14 +1,18 @@
-"""« Importer des bénéficiaires »: upload and preview, then confirmation of the same file,
-kept meanwhile in the private storage and named in the session."""
+"""« Importer des bénéficiaires », for the financeur's managers (primary and secondary):
+upload and preview, then confirmation of the same file, kept meanwhile in the private
+storage and named in the session."""
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.views import show_error
+
+from .. import selectors
 from ..access import funder_manager_required
+from ..forms.beneficiary_file import COLUMNS
 from ..forms.beneficiary_import import BeneficiaryImportForm
-from ..models import UsageCategory
 from ..services import beneficiary_import as services
 
 SESSION_KEY = "cesu_beneficiary_import"
@@ -25,7 +29,7 @@ def import_upload(request):
                 organization=request.organization, file=upload
             )
         except services.BeneficiaryImportError as error:
-            form.add_error("file", str(error))
+            show_error(error, form=form)
         else:
             token = "" if preview.in_error else _remember(request, upload)
             return render(
@@ -33,8 +37,8 @@ def import_upload(request):
             )
     context = {
         "form": form,
-        "columns": services.COLUMNS,
-        "categories": UsageCategory.objects.filter(is_active=True),
+        "columns": COLUMNS,
+        "categories": selectors.active_usage_categories(),
     }
     return render(request, "cesu_orders/import_upload.html", context)
 
@@ -60,7 +64,8 @@ def import_confirm(request):
             organization=request.organization, preview=preview
         )
     except services.BeneficiaryImportError as error:
-        return _refuse(request, str(error))
+        show_error(error, request=request)
+        return redirect("cesu_orders:beneficiary_import")
     finally:
         services.beneficiary_import_discard(name=pending["name"])
     messages.success(request, _summary(created, updated))

@@ -1,19 +1,15 @@
-"""« Documents utiles »: the PDFs staff publish for every financeur, streamed from the
-private storage. Documents are not tenant-owned: every financeur sees the same ones."""
+"""« Documents utiles », for the financeur's managers (primary and secondary): the PDFs
+staff publish for every financeur, streamed from the private storage."""
 
-from django.http import Http404
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.text import slugify
 
 from common.files import file_response
 
-from ..access import funder_manager_required
+from ..access import document_for, funder_manager_required
 from ..models import Document
-
-
-def _published():
-    return Document.objects.filter(published_at__lte=timezone.now())
+from ..selectors import documents_published
 
 
 def size_label(size: int) -> str:
@@ -36,13 +32,11 @@ def _by_category(documents) -> list[tuple[str, list[Document]]]:
 
 @funder_manager_required
 def document_list(request):
-    categories = _by_category(list(_published().order_by("title")))
+    categories = _by_category(list(documents_published().order_by("title")))
     return render(request, "cesu_orders/document_list.html", {"categories": categories})
 
 
 @funder_manager_required
 def document_download(request, public_id):
-    document = _published().filter(public_id=public_id).first()
-    if document is None:
-        raise Http404("Document introuvable.")
+    document = document_for(public_id)
     return file_response(document.file, filename=f"{slugify(document.title) or 'document'}.pdf")

@@ -1,22 +1,17 @@
-"""« Besoin d'aide »: the contact form, the organization's past requests and their
-attachments."""
+"""« Besoin d'aide », for the financeur's managers (primary and secondary): the contact
+form, the financeur's past requests and their attachments."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from accounts.tenancy import get_for_organization_or_404
 from common.files import file_response
 
-from ..access import funder_manager_required
+from ..access import funder_manager_required, help_request_for
 from ..forms.help import HelpRequestForm
-from ..models import HelpRequest
+from ..selectors import help_requests_recent
 from ..services.help import help_request_create
 
 SENT = "Votre demande a bien été envoyée\u00a0; le service clients vous répondra par e-mail."
-
-
-# The latest requests only: older ones stay with the customer service.
-PAST_REQUESTS_SHOWN = 50
 
 
 @funder_manager_required
@@ -28,19 +23,13 @@ def help_request(request):
         )
         messages.success(request, SENT)
         return redirect("cesu_orders:help")
-    past_requests = (
-        HelpRequest.objects.for_organization(request.organization)
-        .select_related("user")
-        .order_by("-created_at")[:PAST_REQUESTS_SHOWN]
-    )
+    past_requests = help_requests_recent(request.organization)
     return render(request, "cesu_orders/help.html", {"form": form, "past_requests": past_requests})
 
 
 @funder_manager_required
 def help_attachment(request, public_id):
-    help_request = get_for_organization_or_404(
-        HelpRequest.objects.exclude(attachment=""), request.organization, public_id=public_id
-    )
+    help_request = help_request_for(request, public_id)
     extension = help_request.attachment.name.rsplit(".", 1)[-1]
     return file_response(
         help_request.attachment,

@@ -1,33 +1,28 @@
-"""« Profil gestionnaire »: own details for every manager, manager administration for the
-primary manager only."""
+"""« Profil gestionnaire »: their own details for every manager of the financeur (primary
+and secondary), the secondary managers' administration for the primary manager only."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, User
 from common.phones import display_phone
+from common.views import show_error
 
-from ..access import funder_manager_required, primary_manager_required
+from .. import selectors
+from ..access import (
+    funder_manager_required,
+    is_primary_manager,
+    manager_for,
+    primary_manager_required,
+)
 from ..forms.managers import ManagerForm
 from ..services import managers as services
 
 
-def _organization_manager(request, public_id) -> User:
-    """A manager of the request's organization; another financeur's manager is a 404."""
-    return get_object_or_404(
-        User, public_id=public_id, memberships__organization=request.organization
-    )
-
-
 @primary_manager_required
 def manager_list(request):
-    memberships = (
-        Membership.objects.filter(organization=request.organization)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    return render(request, "cesu_orders/manager_list.html", {"managers": memberships})
+    managers = selectors.funder_managers(request.organization)
+    return render(request, "cesu_orders/manager_list.html", {"managers": managers})
 
 
 @primary_manager_required
@@ -39,7 +34,7 @@ def manager_create(request):
                 funder=request.organization.funder, created_by=request.user, **form.cleaned_data
             )
         except services.ManagerError as error:
-            form.add_error(error.field, str(error))
+            show_error(error, form=form)
         else:
             messages.success(
                 request,
@@ -64,23 +59,24 @@ def profile_edit(request):
         try:
             services.manager_update_profile(user=user, **form.cleaned_data)
         except services.ManagerError as error:
-            form.add_error(error.field, str(error))
+            show_error(error, form=form)
         else:
             messages.success(request, "Vos coordonnées ont été mises à jour.")
             return redirect("cesu_orders:profile_edit")
-    return render(request, "cesu_orders/profile_form.html", {"form": form})
+    context = {"form": form, "is_primary_manager": is_primary_manager(request)}
+    return render(request, "cesu_orders/profile_form.html", context)
 
 
 @require_POST
 @primary_manager_required
 def manager_deactivate(request, public_id):
-    manager = _organization_manager(request, public_id)
+    manager = manager_for(request, public_id)
     try:
         services.manager_deactivate(
             funder=request.organization.funder, user=manager, by=request.user
         )
     except services.ManagerError as error:
-        messages.error(request, str(error))
+        show_error(error, request=request)
     else:
         messages.success(
             request,
@@ -93,13 +89,13 @@ def manager_deactivate(request, public_id):
 @require_POST
 @primary_manager_required
 def manager_reactivate(request, public_id):
-    manager = _organization_manager(request, public_id)
+    manager = manager_for(request, public_id)
     try:
         services.manager_reactivate(
             funder=request.organization.funder, user=manager, by=request.user
         )
     except services.ManagerError as error:
-        messages.error(request, str(error))
+        show_error(error, request=request)
     else:
         messages.success(
             request,

@@ -1,10 +1,12 @@
+"""« S'inscrire en ligne », public (no login): a financeur's future primary manager proves
+who they are with the client reference and one of the three latest invoices."""
+
 from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
-from cesu_orders.forms.registration import RegistrationForm
-from cesu_orders.models import RegistrationRequest
-from cesu_orders.services.registration import registration_consume_attempt, registration_submit
+from ..forms.registration import RegistrationForm
+from ..services.registration import registration_consume_attempt, registration_submit
 
 # One message whatever failed: it must not tell which check did.
 NOT_VERIFIED = (
@@ -35,7 +37,7 @@ def registration(request):
                 phone=data["phone"],
                 ip_address=ip_address,
             )
-            if submitted.status == RegistrationRequest.Status.APPROVED:
+            if submitted.is_approved:
                 return redirect("cesu_orders:registration_done")
             form.add_error(None, NOT_VERIFIED)
     return render(request, "cesu_orders/registration.html", {"form": form})

@@ -1,4 +1,5 @@
-"""The public directory: no login, indexable pages, and the visitor's selection."""
+"""The public directory, for everyone (no login): indexable region, département, search and
+profile pages, and the visitor's « Ma sélection »."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,15 +11,23 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from ..forms import parse_filters
+from ..access import visible_provider
+from ..forms.search import parse_filters
 from ..models import Department, Provider, Region, Service
-from ..selectors import clean_query, directory_search, listed_providers, region_index
+from ..selectors import (
+    clean_query,
+    directory_search,
+    listed_providers,
+    provider_centres,
+    region_departments,
+    region_index,
+    selected_providers,
+)
+from ..services import selection as services
 
 PER_PAGE = 20
 # The questionnaire of the domiciliation request (`domiciliation` app) starts here.
 QUESTIONNAIRE_PATH = "/domiciliation/demande/"
-SELECTION_KEY = "directory_selection"
-MAX_SELECTION = 10
 
 
 @login_not_required
@@ -48,7 +57,7 @@ def _list_page(request, *, template: str, departments, context: dict):
 @require_GET
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    departments = list(region.departments.order_by("sort_key"))
+    departments = region_departments(region)
     return _list_page(
         request,
         template="directory/region.html",
@@ -82,20 +91,11 @@ def search(request):
     )
 
 
-def _visible_provider(request, slug) -> Provider:
-    """A listed profile, or an unlisted one for its own provider and for staff."""
-    provider = get_object_or_404(Provider, slug=slug)
-    own = request.user.is_authenticated and request.organization == provider.organization
-    if not provider.is_listed and not (own or request.user.is_staff):
-        raise Http404
-    return provider
-
-
 @login_not_required
 @require_GET
 def provider_detail(request, slug):
-    provider = _visible_provider(request, slug)
-    centres = list(provider.centres.select_related("department__region").order_by("postcode"))
+    provider = visible_provider(request, slug)
+    centres = provider_centres(provider)
     return render(
         request,
         "directory/provider.html",
@@ -103,7 +103,7 @@ def provider_detail(request, slug):
             "provider": provider,
             "centres": centres,
             "questionnaire_path": QUESTIONNAIRE_PATH,
-            "in_selection": provider.slug in _selection_slugs(request),
+            "in_selection": provider.slug in services.selection_slugs(request.session),
         },
     )
 
@@ -111,7 +111,7 @@ def provider_detail(request, slug):
 @login_not_required
 @require_GET
 def provider_logo(request, slug):
-    provider = _visible_provider(request, slug)
+    provider = visible_provider(request, slug)
     if not provider.logo:
         raise Http404
     with provider.logo.open("rb") as logo:
@@ -128,14 +128,6 @@ def provider_logo(request, slug):
 # « Ma sélection »: kept in the session, names included, so the header needs no query.
 
 
-def _selection(request) -> list[dict]:
-    return list(request.session.get(SELECTION_KEY, []))
-
-
-def _selection_slugs(request) -> set[str]:
-    return {entry["slug"] for entry in _selection(request)}
-
-
 def _back(request, default: str):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -147,24 +139,23 @@ def _back(request, default: str):
 @require_POST
 def selection_add(request, slug):
     provider = get_object_or_404(Provider.objects.listed(), slug=slug)
-    selection = _selection(request)
-    if provider.slug in {entry["slug"] for entry in selection}:
-        messages.info(request, f"{provider} est déjà dans votre sélection.")
-    elif len(selection) >= MAX_SELECTION:
-        messages.warning(
-            request, f"Votre sélection compte déjà {MAX_SELECTION} domiciliataires, le maximum."
-        )
+    try:
+        added = services.selection_add(session=request.session, provider=provider)
+    except services.SelectionFull as full:
+        # A warning, not an error: the visitor did nothing wrong.
+        messages.warning(request, str(full))
     else:
-        selection.append({"slug": provider.slug, "name": provider.display_name})
-        request.session[SELECTION_KEY] = selection
-        messages.success(request, f"{provider} a été ajouté à votre sélection.")
+        if added:
+            messages.success(request, f"{provider} a été ajouté à votre sélection.")
+        else:
+            messages.info(request, f"{provider} est déjà dans votre sélection.")
     return _back(request, reverse("directory:provider", args=[provider.slug]))
 
 
 @login_not_required
 @require_POST
 def selection_remove(request, slug):
-    request.session[SELECTION_KEY] = [e for e in _selection(request) if e["slug"] != slug]
+    services.selection_remove(session=request.session, slug=slug)
     messages.success(request, "Le domiciliataire a été retiré de votre sélection.")
     return _back(request, reverse("directory:selection"))
 
@@ -172,13 +163,11 @@ def selection_remove(request, slug):
 @login_not_required
 @require_GET
 def selection(request):
-    slugs = [entry["slug"] for entry in _selection(request)]
-    providers = {p.slug: p for p in Provider.objects.listed().filter(slug__in=slugs)}
     return render(
         request,
         "directory/selection.html",
         {
-            "providers": [providers[slug] for slug in slugs if slug in providers],
+            "providers": selected_providers(services.selection_slugs(request.session)),
             "questionnaire_path": QUESTIONNAIRE_PATH,
         },
     )

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.cesu_orders.factories import catalogue  # noqa: F401 - shared fixture
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
@@ -8,16 +10,3 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def catalogue():
-    """The catalogue the data migrations create, again: a transactional test may run
-    after another one flushed the database."""
-    from django.apps import apps
-
-    from cesu_orders.catalogue import ensure_default_catalogue, ensure_order_catalogue
-    from cesu_orders.models import BookletSize, FaceValue, UsageCategory
-
-    ensure_default_catalogue(UsageCategory, FaceValue, BookletSize)
-    ensure_order_catalogue(lambda name: apps.get_model("cesu_orders", name))

@@ -1,19 +1,37 @@
+"""The financeur space's factories, and the builders other tests need: the default
+catalogue, a financeur ready to order, table lines, delivery choices, a saved cart, an
+order placed through the real services (no shortcut through the models) and a POST of
+the order table."""
+
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import factory
+import pytest
+from django.test import TestCase
 
 from accounts.models import Organization
+from cesu_orders.delivery_calendar import TransportMode, earliest_delivery_date
 from cesu_orders.models import (
     Beneficiary,
+    Cart,
     DeliveryAddress,
+    DeliveryTarget,
     Funder,
     Invoice,
+    TermsOfSale,
     UsageCategory,
     VoucherFormat,
 )
 from cesu_orders.services.beneficiaries import beneficiary_sort_name
+from cesu_orders.services.cart import DeliveryChoice, DraftLine, cart_save, default_line
+from cesu_orders.services.orders import order_place
 from tests.factories import OrganizationFactory
+
+# Monday 23 November 2026: standard delivery (5 business days) on Monday 30 November.
+TODAY = "2026-11-23 10:00 +01:00"
+EARLIEST_STANDARD = datetime.date(2026, 11, 30)
 
 
 class FunderFactory(factory.django.DjangoModelFactory):
@@ -79,3 +97,113 @@ class DeliveryAddressFactory(factory.django.DjangoModelFactory):
     address = "5 avenue de l’Opéra"
     postcode = "75001"
     city = "Paris"
+
+
+@pytest.fixture
+def catalogue():
+    """The catalogue the data migrations create, again: a transactional test may run
+    after another one flushed the database."""
+    from django.apps import apps
+
+    from cesu_orders.catalogue import ensure_default_catalogue, ensure_order_catalogue
+    from cesu_orders.models import BookletSize, FaceValue
+
+    ensure_default_catalogue(UsageCategory, FaceValue, BookletSize)
+    ensure_order_catalogue(lambda name: apps.get_model("cesu_orders", name))
+
+
+# Ordering
+
+
+def funder_ready(organization):
+    """The financeur profile and one delivery address in Paris."""
+    FunderFactory(organization=organization, client_reference=f"C9{organization.pk:05d}")
+    return DeliveryAddressFactory(organization=organization, label="Siège")
+
+
+def line(beneficiary, **changes) -> DraftLine:
+    return replace(default_line(beneficiary), **{"booklets": 1, **changes})
+
+
+def delivery_to(address, **changes) -> DeliveryChoice:
+    values = {
+        "target": DeliveryTarget.ADDRESS,
+        "address": address,
+        "transport_mode": TransportMode.STANDARD,
+        "date": EARLIEST_STANDARD,
+        **changes,
+    }
+    return DeliveryChoice(**values)
+
+
+def cart_version(organization) -> int:
+    cart = Cart.objects.filter(organization=organization).first()
+    return cart.version if cart else 0
+
+
+def save_cart(organization, user, lines, delivery):
+    return cart_save(
+        organization=organization,
+        user=user,
+        version=cart_version(organization),
+        lines=lines,
+        delivery=delivery,
+    )
+
+
+def place(organization, user, lines, delivery):
+    """The order of `lines`, saved then validated; what the services queue on commit
+    (e-mails, the invoice PDF) runs as a real commit would, inside the test's transaction
+    (what pytest-django's django_capture_on_commit_callbacks(execute=True) does)."""
+    cart = save_cart(organization, user, lines, delivery)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return order_place(
+            organization=organization,
+            user=user,
+            version=cart.version,
+            terms=TermsOfSale.objects.latest("published_at"),
+        )
+
+
+def earliest(mode=TransportMode.STANDARD, **kwargs) -> datetime.date:
+    return earliest_delivery_date(today=datetime.date(2026, 11, 23), mode=mode, **kwargs)
+
+
+def table_post(people, address, *, lines=None, action="save", version=0, **extra):
+    """A POST of the order table: `lines` maps a bénéficiaire to its list of column
+    dicts."""
+    data = {
+        "cart_version": str(version),
+        "action": action,
+        "delivery": f"address-{address.pk}",
+        "transport_mode": "standard",
+        "delivery_date": EARLIEST_STANDARD.isoformat(),
+        **extra,
+    }
+    lines = lines or {}
+    columns = [
+        "beneficiary",
+        "category",
+        "format",
+        "booklets",
+        "per_booklet",
+        "face_value",
+        "share",
+    ]
+    posted = {name: [] for name in columns}
+    for person in people:
+        for values in lines.get(person, [{}]):
+            row = {
+                "beneficiary": str(person.public_id),
+                "category": str(person.usual_usage_category_id),
+                "format": person.usual_format,
+                "booklets": "0",
+                "per_booklet": str(person.usual_vouchers_per_booklet),
+                "face_value": f"{person.usual_face_value:.2f}",
+                "share": "50",
+                **values,
+            }
+            for name in columns:
+                posted[name].append(row[name])
+    data.update(posted)
+    return data

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.models import Membership, Organization
+from cesu_orders.forms import beneficiary_file
 from cesu_orders.models import Beneficiary, UsageCategory
 from cesu_orders.services import beneficiaries
 from cesu_orders.services import beneficiary_import as services
@@ -518,7 +519,7 @@ def test_a_domiciliataire_member_gets_403(client, db, url):
 
 
 def test_it_refuses_a_file_with_more_rows_than_one_import_handles(org_a, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ROWS", 3)
+    monkeypatch.setattr(beneficiary_file, "MAX_ROWS", 3)
     file = csv_file(HEADER, *[HELENE.replace("M1", f"M{n}") for n in range(4)])
     with pytest.raises(services.BeneficiaryImportError, match="découpez-le en plusieurs imports"):
         preview_of(org_a, file)

@@ -13,16 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cesu_orders.models import Beneficiary, Cart, Invoice, Order, OrderStatus, VoucherFormat
-from tests.cesu_orders.factories import BeneficiaryFactory, DeliveryAddressFactory
-from tests.cesu_orders.ordering import (
+from tests.cesu_orders.factories import (
     EARLIEST_STANDARD,
     TODAY,
-    committed,
+    BeneficiaryFactory,
+    DeliveryAddressFactory,
     delivery_to,
     funder_ready,
     line,
     place,
     save_cart,
+    table_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,45 +58,6 @@ def people(org_a):
     )
     BeneficiaryFactory(organization=org_a, last_name="Ancien", archived_at="2026-01-01T00:00Z")
     return [anna, emile, zoe]
-
-
-def table_post(people, address, *, lines=None, action="save", version=0, **extra):
-    """A POST of the table: `lines` maps a bénéficiaire to its list of column dicts."""
-    data = {
-        "cart_version": str(version),
-        "action": action,
-        "delivery": f"address-{address.pk}",
-        "transport_mode": "standard",
-        "delivery_date": EARLIEST_STANDARD.isoformat(),
-        **extra,
-    }
-    lines = lines or {}
-    columns = [
-        "beneficiary",
-        "category",
-        "format",
-        "booklets",
-        "per_booklet",
-        "face_value",
-        "share",
-    ]
-    posted = {name: [] for name in columns}
-    for person in people:
-        for values in lines.get(person, [{}]):
-            row = {
-                "beneficiary": str(person.public_id),
-                "category": str(person.usual_usage_category_id),
-                "format": person.usual_format,
-                "booklets": "0",
-                "per_booklet": str(person.usual_vouchers_per_booklet),
-                "face_value": f"{person.usual_face_value:.2f}",
-                "share": "50",
-                **values,
-            }
-            for name in columns:
-                posted[name].append(row[name])
-    data.update(posted)
-    return data
 
 
 def test_the_table_lists_every_active_beneficiary_in_alphabetical_order(
@@ -362,10 +324,12 @@ def test_validating_without_the_terms_is_refused(client, alice, saved):
     assert not Order.objects.exists()
 
 
-def test_validating_places_the_order_once(client, alice, saved, mailoutbox):
+def test_validating_places_the_order_once(
+    client, alice, saved, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
     data = {"cart_version": saved.version, "terms_version": "2026-01", "accept_terms": "on"}
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(RECAP, data)
     order = Order.objects.get()
     assert response.status_code == 302

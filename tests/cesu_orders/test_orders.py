@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
+from cesu_orders.exports import order_export_rows
 from cesu_orders.models import (
     Cart,
     DeliveryTarget,
@@ -23,7 +24,6 @@ from cesu_orders.models import (
     TermsOfSale,
     VoucherFormat,
 )
-from cesu_orders.selectors import order_export_rows
 from cesu_orders.services.cart import CartChanged, cart_save
 from cesu_orders.services.invoices import invoice_pdf_bytes
 from cesu_orders.services.orders import (
@@ -34,12 +34,12 @@ from cesu_orders.services.orders import (
     order_mark_shipped,
     order_place,
 )
-from tests.cesu_orders.factories import BeneficiaryFactory, DeliveryAddressFactory
-from tests.cesu_orders.ordering import (
+from tests.cesu_orders.factories import (
     EARLIEST_STANDARD,
     TODAY,
+    BeneficiaryFactory,
+    DeliveryAddressFactory,
     cart_version,
-    committed,
     delivery_to,
     funder_ready,
     line,
@@ -252,9 +252,11 @@ def test_staff_moves_the_order_to_delivered_and_each_step_leaves_an_event(order)
     assert moves == [("manufactured", staff.pk), ("shipped", staff.pk), ("delivered", staff.pk)]
 
 
-def test_the_fabrication_email_carries_the_delivery_date(order, alice):
+def test_the_fabrication_email_carries_the_delivery_date(
+    order, alice, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         order_mark_manufactured(
             order=order, actor=UserFactory(is_staff=True), delivery_date=date(2026, 12, 1)
         )
@@ -267,11 +269,11 @@ def test_the_fabrication_email_carries_the_delivery_date(order, alice):
     assert "Date de livraison\u00a0: mardi 1 décembre 2026" in message.body
 
 
-def test_the_shipping_email_carries_the_tracking_number(order):
+def test_the_shipping_email_carries_the_tracking_number(order, django_capture_on_commit_callbacks):
     staff = UserFactory(is_staff=True)
     order_mark_manufactured(order=order, actor=staff, delivery_date=date(2026, 12, 1))
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         order_mark_shipped(order=order, actor=staff, tracking_number="COLIS123")
     assert "COLIS123" in mail.outbox[0].body
 
@@ -313,9 +315,11 @@ def test_illegal_moves_are_refused_and_change_nothing(order, steps, refused):
     assert OrderEvent.objects.count() == events
 
 
-def test_cancelling_an_invoiced_order_issues_a_credit_note_and_tells_the_managers(order, alice):
+def test_cancelling_an_invoiced_order_issues_a_credit_note_and_tells_the_managers(
+    order, alice, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Doublon de commande")
     credit_note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
     assert credit_note.number == "AV-2026-000001"
@@ -439,10 +443,10 @@ def test_a_financeur_without_its_profile_cannot_order(org_b, charlie):
     assert not Order.objects.exists()
 
 
-def test_registration_ignores_credit_notes(order):
+def test_registration_ignores_credit_notes(order, django_capture_on_commit_callbacks):
     from cesu_orders.services.registration import _latest_invoice_numbers
 
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Erreur")
     funder = order.organization.funder
     assert _latest_invoice_numbers(funder) == ["FC-2026-000001"]

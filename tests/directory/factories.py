@@ -5,7 +5,12 @@ import factory
 
 from accounts.models import Organization
 from directory.models import Provider, ProviderCentre
-from directory.services import centre_save, provider_approve, provider_save, provider_submit
+from directory.services.profiles import (
+    centre_save,
+    provider_approve,
+    provider_save,
+    provider_submit,
+)
 from tests.factories import OrganizationFactory, UserFactory
 
 

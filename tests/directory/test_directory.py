@@ -15,8 +15,12 @@ from accounts.models import Membership
 from common.text import search_key
 from directory.models import Provider, ProviderCentre
 from directory.selectors import clean_query, directory_search
-from directory.services import ReviewError, provider_approve, provider_refuse, provider_save
-from tests.cesu_orders.ordering import committed
+from directory.services.profiles import (
+    ReviewError,
+    provider_approve,
+    provider_refuse,
+    provider_save,
+)
 from tests.directory.factories import ProviderOrganizationFactory, make_provider
 from tests.factories import MembershipFactory, UserFactory
 
@@ -147,7 +151,7 @@ def test_the_profile_shows_the_approved_legal_values_until_reapproved(client):
     assert f"/domiciliation/demande/?domiciliataire={provider.slug}" in page
 
 
-def test_approval_and_refusal_email_the_providers_admins():
+def test_approval_and_refusal_email_the_providers_admins(django_capture_on_commit_callbacks):
     provider = make_provider(name="Beta", listed=False)
     admin = MembershipFactory(
         organization=provider.organization,
@@ -158,7 +162,7 @@ def test_approval_and_refusal_email_the_providers_admins():
     staff = UserFactory(is_staff=True)
     provider.status = Provider.Status.PENDING
     provider.save()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         provider_refuse(provider=provider, reviewer=staff, reason="Agrément expiré")
     (message,) = mail.outbox
     assert message.to == [admin.email]
@@ -169,7 +173,7 @@ def test_approval_and_refusal_email_the_providers_admins():
     provider.status = Provider.Status.PENDING
     provider.save()
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         provider_approve(provider=provider, reviewer=staff)
     assert mail.outbox[0].subject == "Votre fiche «\u00a0Beta\u00a0» est publiée dans l’annuaire"
     assert Provider.objects.get(pk=provider.pk).is_listed

@@ -33,9 +33,8 @@ from domiciliation.services.instruction import (
     case_set_offer,
 )
 from domiciliation.services.requests import case_withdraw, proof_upload
-from tests.cesu_orders.ordering import committed
 from tests.domiciliation.helpers import pdf_upload, sent_file
-from tests.factories import UserFactory
+from tests.factories import UserFactory, committed
 
 pytestmark = pytest.mark.django_db
 

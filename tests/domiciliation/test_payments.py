@@ -46,9 +46,8 @@ from domiciliation.services.payments import (
 from domiciliation.services.requests import case_withdraw
 from domiciliation.services.signatures import documents_catch_up
 from notifications import sms
-from tests.cesu_orders.ordering import committed
 from tests.domiciliation.helpers import accepted_case, sent_file
-from tests.factories import UserFactory
+from tests.factories import UserFactory, committed
 
 pytestmark = pytest.mark.django_db
 

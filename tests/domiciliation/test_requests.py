@@ -10,9 +10,8 @@ from django.utils.http import urlencode
 from accounts.models import Membership
 from domiciliation.models import Case, CaseStatus, ClientFile, Proof, ProofReview, ProofType
 from domiciliation.services.requests import client_file_send, client_file_start, proof_upload
-from tests.cesu_orders.ordering import committed
 from tests.domiciliation.helpers import filled_file, pdf_bytes, pdf_upload, sent_file
-from tests.factories import UserFactory
+from tests.factories import UserFactory, committed
 
 pytestmark = pytest.mark.django_db
 

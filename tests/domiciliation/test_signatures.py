@@ -27,9 +27,8 @@ from domiciliation.services.signatures import (
     signature_sign,
 )
 from notifications import sms
-from tests.cesu_orders.ordering import committed
 from tests.domiciliation.helpers import accepted_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, committed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership, User
-from tests.cesu_orders.ordering import committed
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, committed
 
 pytestmark = pytest.mark.django_db
 

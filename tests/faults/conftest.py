@@ -3,7 +3,7 @@ fail; the workers first, then Redis and the SMTP sink, then the database is flus
 
 import pytest
 
-from tests.cesu_orders.conftest import catalogue  # noqa: F401 - shared fixture
+from tests.cesu_orders.factories import catalogue  # noqa: F401 - shared fixture
 from tests.faults.harness import RedisServer, SmtpSink, Worker, database_url
 
 

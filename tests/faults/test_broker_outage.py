@@ -9,8 +9,14 @@ import time_machine
 from cesu_orders.models import Invoice, Order, OrderStatus
 from notifications.models import Notification
 from notifications.services import notifications_requeue_pending
-from tests.cesu_orders.factories import BeneficiaryFactory
-from tests.cesu_orders.ordering import TODAY, delivery_to, funder_ready, line, place
+from tests.cesu_orders.factories import (
+    TODAY,
+    BeneficiaryFactory,
+    delivery_to,
+    funder_ready,
+    line,
+    place,
+)
 from tests.faults.harness import wait_until
 from tests.notifications.brokers import broker
 

@@ -11,8 +11,14 @@ from sequences.models import Sequence
 
 from cesu_orders.models import Cart, Invoice, Order, OrderEvent, OrderLine, TermsOfSale
 from notifications.models import Notification
-from tests.cesu_orders.factories import BeneficiaryFactory
-from tests.cesu_orders.ordering import TODAY, delivery_to, funder_ready, line, save_cart
+from tests.cesu_orders.factories import (
+    TODAY,
+    BeneficiaryFactory,
+    delivery_to,
+    funder_ready,
+    line,
+    save_cart,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from accounts.models import Membership, User
 from cesu_orders.models import Cart
 from domiciliation.models import ClientFile, ProofReview
-from tests.cesu_orders.factories import BeneficiaryFactory
-from tests.cesu_orders.ordering import TODAY, funder_ready
-from tests.cesu_orders.test_order_views import table_post
+from tests.cesu_orders.factories import TODAY, BeneficiaryFactory, funder_ready, table_post
 from tests.directory.factories import make_provider
 from tests.domiciliation.helpers import filled_file, sent_file, verified
 from tests.factories import MembershipFactory, UserFactory

@@ -1,5 +1,7 @@
+"""The domiciliataire's profile and centres as its admins type them, and the reason staff
+give when they refuse a profile."""
+
 import io
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from PIL import Image
@@ -7,11 +9,8 @@ from PIL.Image import DecompressionBombError
 
 from common.uploads import validate_upload
 
-from .models import MIN_CONTRACT_MONTHS, Provider, ProviderCentre, Service
-from .selectors import ProviderFilters
+from ..models import MIN_CONTRACT_MONTHS, Provider, ProviderCentre, Service
 
-# The largest price Provider.price_from holds (7 digits, 2 decimals).
-MAX_PRICE = Decimal("99999.99")
 LOGO_MAX_SIZE = 2 * 1024 * 1024
 LOGO_BOX = (400, 400)
 LOGO_MAX_PIXELS = 25_000_000
@@ -88,18 +87,3 @@ class RefusalForm(forms.Form):
     reason = forms.CharField(
         label="Motif du refus (envoyé au domiciliataire)", widget=forms.Textarea, max_length=2000
     )
-
-
-def parse_filters(query) -> ProviderFilters:
-    """The list filters from the query string; invalid values are ignored."""
-    services = [s for s in query.getlist("service") if s in Service.values]
-    max_price = None
-    raw = query.get("prix_max", "").replace(",", ".").strip()
-    if raw and len(raw) < 10:
-        try:
-            max_price = Decimal(raw)
-        except InvalidOperation:
-            max_price = None
-        if max_price is not None and not (max_price.is_finite() and 0 <= max_price <= MAX_PRICE):
-            max_price = None
-    return ProviderFilters(services=services, max_price=max_price)

@@ -1,22 +1,28 @@
-"""Every write of the directory: profiles, centres, submission and staff review."""
+"""The directory's profiles: a domiciliataire's own edits of its profile and centres,
+its submission, and the staff review that lists it."""
 
-from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Membership, User
+from common.exceptions import DomainError
 from common.text import search_key
 from notifications.services import notify
 
-from .models import Department, Provider, ProviderCentre
-from .reference import department_code_for_postcode
+from ..models import Department, Provider, ProviderCentre
+from ..reference import department_code_for_postcode
 
 NOT_A_POSTCODE = "Saisissez un code postal français à cinq chiffres."
 
 
-class ReviewError(Exception):
+class ProfileError(DomainError):
+    """A profile or centre change that the rules refuse (shown next to `field`)."""
+
+
+class ReviewError(DomainError):
     """A review that the profile's state does not allow."""
 
 
@@ -25,21 +31,23 @@ def provider_search_name(provider: Provider) -> str:
     return " ".join(search_key(name) for name in sorted(filter(None, names)))
 
 
-def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:100] or "domiciliataire"
     slug, index = base, 2
-    while Provider.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Provider.objects.filter(slug=slug).exists():
         slug, index = f"{base}-{index}", index + 1
     return slug
 
 
 @transaction.atomic
-def provider_save(*, provider: Provider, changed: list[str]) -> Provider:
-    """Saves the provider's own edit. On a listed profile, a change to a legal field
-    (name, SIREN, approval number) goes back to staff; the public page keeps the approved
-    legal values meanwhile."""
+def provider_save(*, provider: Provider, changed: list[str], logo: bytes | None = None) -> Provider:
+    """Saves the provider's own edit, with its new logo (PNG bytes, already checked) when
+    given. On a listed profile, a change to a legal field (name, SIREN, approval number)
+    goes back to staff; the public page keeps the approved legal values meanwhile."""
+    if logo:
+        provider.logo.save("logo.png", ContentFile(logo), save=False)
     if not provider.slug:
-        provider.slug = unique_slug(provider.trade_name or provider.legal_name)
+        provider.slug = _unique_slug(provider.trade_name or provider.legal_name)
     if provider.is_listed and set(changed) & set(Provider.LEGAL_FIELDS):
         provider.status = Provider.Status.PENDING
         provider.submitted_at = timezone.now()
@@ -52,7 +60,7 @@ def department_for_postcode(postcode: str) -> Department:
     code = department_code_for_postcode(postcode)
     department = Department.objects.filter(code=code).first() if code else None
     if department is None:
-        raise ValidationError({"postcode": NOT_A_POSTCODE})
+        raise ProfileError(NOT_A_POSTCODE, field="postcode")
     return department
 
 
@@ -66,13 +74,19 @@ def centre_save(*, centre: ProviderCentre) -> ProviderCentre:
 
 
 @transaction.atomic
+def centre_delete(*, centre: ProviderCentre) -> None:
+    """Removes a centre from the profile."""
+    centre.delete()
+
+
+@transaction.atomic
 def provider_submit(*, provider: Provider) -> Provider:
     """« Soumettre pour validation »: staff will review the profile."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status == Provider.Status.PENDING:
+    if provider.awaits_review:
         return provider
     if not provider.centres.exists():
-        raise ValidationError("Ajoutez au moins un centre de domiciliation avant de soumettre.")
+        raise ProfileError("Ajoutez au moins un centre de domiciliation avant de soumettre.")
     provider.status = Provider.Status.PENDING
     provider.submitted_at = timezone.now()
     provider.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -83,7 +97,7 @@ def provider_submit(*, provider: Provider) -> Provider:
 def provider_approve(*, provider: Provider, reviewer: User) -> Provider:
     """Lists the profile with its current legal fields, and tells the provider."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status != Provider.Status.PENDING:
+    if not provider.awaits_review:
         raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     provider.status = Provider.Status.APPROVED
     provider.is_listed = True
@@ -102,7 +116,7 @@ def provider_refuse(*, provider: Provider, reviewer: User, reason: str) -> Provi
     """Refuses the submitted profile (or legal change) with a reason sent to the provider.
     An already listed profile stays listed with its approved legal fields."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status != Provider.Status.PENDING:
+    if not provider.awaits_review:
         raise ReviewError(f"La fiche «\u00a0{provider}\u00a0» n’attend pas de validation.")
     if not reason.strip():
         raise ReviewError("Indiquez le motif du refus.")

@@ -1,0 +1,285 @@
+"""Reading a bénéficiaire file for « Importer des bénéficiaires »: what the file must look
+like (CSV or XLSX, its columns, its limits), read into rows of cells by column name, or
+refused as a whole. The rows' content is checked by forms/beneficiary_import.py."""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from common.exceptions import DomainError
+from common.text import fold
+
+from ..models import Beneficiary
+
+MAX_IMPORT_SIZE = 5 * 1024 * 1024
+# A file is read whole and each row validated by a form: cap what one request may cost,
+# whatever size the file declares.
+MAX_ROWS = 5000
+MAX_COLUMNS = 40
+MAX_LINES = 10 * MAX_ROWS  # blank lines included
+TOO_MANY_ROWS = (
+    f"Le fichier dépasse {MAX_ROWS:,}\u00a0lignes".replace(",", "\u202f")
+    + "\u00a0: découpez-le en plusieurs imports."
+)
+XLSX_SIGNATURE = b"PK\x03\x04"
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
+
+
+class BeneficiaryImportError(DomainError):
+    """A file that cannot be imported as a whole; the message is shown to the manager,
+    next to the file field."""
+
+    def __init__(self, message: str, *, field: str | None = "file"):
+        super().__init__(message, field=field)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    field: str
+    required: bool
+    example: str
+    hint: str
+
+    @property
+    def is_category(self) -> bool:
+        """The column naming the usage category (the upload page lists the codes)."""
+        return self.field == "usual_usage_category"
+
+
+COLUMNS = (
+    Column("civilite", "civility", True, "Madame", "Madame ou Monsieur (Mme, M.)"),
+    Column("nom", "last_name", True, "Lefèvre", ""),
+    Column("prenom", "first_name", True, "Hélène", ""),
+    Column("date_naissance", "birth_date", False, "14/07/1985", "JJ/MM/AAAA ou AAAA-MM-JJ"),
+    Column("email", "email", False, "helene.lefevre@example.fr", "obligatoire pour les e-CESU"),
+    Column("telephone_mobile", "mobile_phone", False, "06 12 34 56 78", ""),
+    Column("adresse", "address", False, "12 rue des Lilas", ""),
+    Column("code_postal", "postcode", False, "69003", ""),
+    Column("ville", "city", False, "Lyon", ""),
+    Column(
+        "matricule",
+        "employee_number",
+        False,
+        "M0042",
+        "reconnaît un bénéficiaire déjà enregistré, qui est alors mis à jour",
+    ),
+    Column(
+        "categorie",
+        "usual_usage_category",
+        True,
+        "services-domicile",
+        "code ou libellé de la catégorie d’utilisation",
+    ),
+    Column("type_cesu", "usual_format", True, "papier", "papier ou e-CESU"),
+    Column(
+        "valeur_faciale",
+        "usual_face_value",
+        True,
+        "15,00",
+        "en euros, parmi les valeurs du catalogue",
+    ),
+    Column("part_patronale", "usual_employer_share", True, "50", "pourcentage de 0 à 100"),
+    Column("carnets", "usual_booklets", False, "1", "1 si la cellule est vide"),
+    Column(
+        "titres_par_carnet",
+        "usual_vouchers_per_booklet",
+        True,
+        "10",
+        "parmi les formats de carnet proposés",
+    ),
+)
+COLUMN_BY_FIELD = {column.field: column.name for column in COLUMNS}
+HEADER_ALIASES = {
+    **{column.name: column.name for column in COLUMNS},
+    **{column.field: column.name for column in COLUMNS},
+}
+FIELDS = [column.field for column in COLUMNS]
+
+NOT_A_SPREADSHEET = (
+    "Ce fichier n’est ni un fichier CSV ni un classeur Excel (.xlsx)\u00a0: enregistrez "
+    "votre tableau dans l’un de ces formats."
+)
+EMPTY = (
+    "Le fichier est vide\u00a0: il doit contenir une ligne d’en-tête puis une ligne par "
+    "bénéficiaire."
+)
+
+
+@dataclass
+class ImportRow:
+    """One line of the file: its raw cells, then either the bénéficiaire it creates or
+    updates (`instance`, not saved yet) or the reason of each wrong cell."""
+
+    line: int
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    instance: Beneficiary | None = None
+
+    @property
+    def error_cells(self) -> list[tuple[str, str, str]]:
+        """(column, raw value, reason) for each wrong cell."""
+        return [
+            (column, self.values.get(column, ""), reason) for column, reason in self.errors.items()
+        ]
+
+
+def beneficiary_file_rows(file) -> list[ImportRow]:
+    """The rows of the file, each with its cells by column name; the whole file refused
+    (BeneficiaryImportError) when it is not a spreadsheet, too large, empty or its header
+    is wrong."""
+    table = _read_table(_read_content(file))
+    columns = _header_columns(table[0][1])
+    rows = [ImportRow(line=line, values=_row_values(columns, cells)) for line, cells in table[1:]]
+    if not rows:
+        raise BeneficiaryImportError(EMPTY)
+    return rows
+
+
+def _read_content(file) -> bytes:
+    if file.size > MAX_IMPORT_SIZE:
+        raise BeneficiaryImportError(
+            f"Le fichier dépasse la taille maximale de {MAX_IMPORT_SIZE // (1024 * 1024)}\u00a0Mo."
+        )
+    file.seek(0)
+    content = file.read()
+    if not content.strip():
+        raise BeneficiaryImportError(EMPTY)
+    return content
+
+
+def _read_table(content: bytes) -> list[tuple[int, list[str]]]:
+    """The non-blank lines of the file as (line number, cells), header first."""
+    if content.startswith(XLSX_SIGNATURE):
+        lines = _xlsx_lines(content)
+    elif content.startswith(XLS_SIGNATURE):
+        raise BeneficiaryImportError(
+            "Les classeurs Excel 97-2003 (.xls) ne sont pas acceptés\u00a0: enregistrez le "
+            "vôtre au format .xlsx ou CSV."
+        )
+    else:
+        lines = _csv_lines(_decode(content))
+    table = [
+        (number, cells)
+        for number, cells in enumerate(lines, start=1)
+        if any(cell for cell in cells)
+    ]
+    if not table:
+        raise BeneficiaryImportError(EMPTY)
+    return table
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, as French spreadsheets export."""
+    if b"\x00" in content:
+        raise BeneficiaryImportError(NOT_A_SPREADSHEET)
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise BeneficiaryImportError(NOT_A_SPREADSHEET) from error
+
+
+def _csv_lines(text: str) -> list[list[str]]:
+    header = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=header.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _capped([cell.strip() for cell in cells[:MAX_COLUMNS]] for cells in reader)
+    except csv.Error as error:  # e.g. a quoted cell longer than the csv module allows
+        raise BeneficiaryImportError(NOT_A_SPREADSHEET) from error
+
+
+def _capped(lines) -> list[list[str]]:
+    """The lines, blank ones included (line numbers stay right), refused beyond MAX_ROWS
+    filled rows after the header or MAX_LINES lines in all, without reading further."""
+    table, filled = [], 0
+    for cells in lines:
+        filled += any(cells)
+        if filled > MAX_ROWS + 1 or len(table) >= MAX_LINES:
+            raise BeneficiaryImportError(TOO_MANY_ROWS)
+        table.append(cells)
+    return table
+
+
+def _xlsx_lines(content: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BeneficiaryImportError("Ce classeur Excel est illisible ou endommagé.") from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS)
+        return _capped([_cell_text(cell) for cell in cells] for cells in rows)
+    finally:
+        workbook.close()
+
+
+def _cell_text(cell) -> str:
+    """A spreadsheet cell as the text a manager would have typed."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A cell formatted « 50 % » holds 0.5.
+        number = Decimal(str(value)) * (100 if "%" in (cell.number_format or "") else 1)
+        return f"{number.normalize():f}"
+    return str(value).strip()
+
+
+def _header_columns(header: list[str]) -> list[str]:
+    """The column name of each header cell; unknown, missing or repeated columns refuse the
+    whole file with one message naming them."""
+    columns, unknown = [], []
+    for cell in header:
+        column = HEADER_ALIASES.get(_header_key(cell), "") if cell else ""
+        if cell and not column:
+            unknown.append(cell)
+        columns.append(column)
+    present = Counter(column for column in columns if column)
+    repeated = [column for column, count in present.items() if count > 1]
+    missing = [column.name for column in COLUMNS if column.required and column.name not in present]
+    problems = [
+        f"{label}\u00a0: {_quoted(names)}."
+        for label, names in (
+            ("Colonnes inconnues", unknown),
+            ("Colonnes obligatoires manquantes", missing),
+            ("Colonnes en double", repeated),
+        )
+        if names
+    ]
+    if problems:
+        raise BeneficiaryImportError(
+            " ".join(["Le fichier ne peut pas être importé.", *problems])
+            + " Téléchargez le modèle pour voir les colonnes attendues."
+        )
+    return columns
+
+
+def _row_values(columns: list[str], cells: list[str]) -> dict[str, str]:
+    """Cells by column name; a short line's missing cells are empty."""
+    cells = cells + [""] * (len(columns) - len(cells))
+    return {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "_", fold(cell)).strip("_").replace("-", "_")
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"«\u00a0{name}\u00a0»" for name in names)

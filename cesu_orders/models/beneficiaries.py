@@ -1,0 +1,81 @@
+"""The bénéficiaires a financeur orders CESU for."""
+
+import uuid
+
+from django.db import models
+
+from accounts.models import TenantModel, TenantQuerySet
+from common.text import fold
+
+from .catalogue import UsageCategory, VoucherFormat
+
+
+def beneficiary_sort_name(*, last_name: str, first_name: str) -> str:
+    """The alphabetical key: last name then first name, accents and case ignored."""
+    return f"{fold(last_name)} {fold(first_name)}"
+
+
+class BeneficiaryQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Beneficiary(TenantModel):
+    """An employee the financeur orders CESU for, with the usual values of an order line.
+    Archived, never deleted once ordered for."""
+
+    class Civility(models.TextChoices):
+        MADAME = "mme", "Madame"
+        MONSIEUR = "m", "Monsieur"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices)
+    last_name = models.CharField("nom", max_length=150)
+    first_name = models.CharField("prénom", max_length=150)
+    # Accent- and case-free "last first", kept by the services, for the alphabetical order
+    # (Émile sorts with E) whatever the database collation.
+    sort_name = models.CharField(max_length=320, editable=False, db_index=True)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    mobile_phone = models.CharField("téléphone mobile", max_length=20, blank=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    # NULL, not "", when unknown: the plain unique constraint below then lets many
+    # bénéficiaires have none, and the import upserts on it.
+    employee_number = models.CharField("matricule", max_length=30, null=True, blank=True)
+    usual_usage_category = models.ForeignKey(
+        UsageCategory, on_delete=models.PROTECT, verbose_name="catégorie d'utilisation"
+    )
+    usual_format = models.CharField(
+        "type de CESU", max_length=12, choices=VoucherFormat.choices, default=VoucherFormat.PAPER
+    )
+    usual_face_value = models.DecimalField("valeur faciale (€)", max_digits=6, decimal_places=2)
+    usual_employer_share = models.DecimalField("part patronale (%)", max_digits=5, decimal_places=2)
+    usual_booklets = models.PositiveSmallIntegerField("nombre de carnets", default=1)
+    usual_vouchers_per_booklet = models.PositiveSmallIntegerField("titres par carnet")
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        verbose_name_plural = "bénéficiaires"
+        ordering = ["sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "employee_number"],
+                name="beneficiary_unique_employee_number",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "archived_at", "sort_name"])]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name}"
+
+    @property
+    def is_madame(self) -> bool:
+        """For the French agreement of the words about her (« née le … »)."""
+        return self.civility == self.Civility.MADAME

@@ -1,0 +1,172 @@
+"""« Commander » › the recap: the saved cart checked again against today's catalogue and
+bénéficiaires (`cart_review`, also the gate of `order_place`), then priced per
+bénéficiaire with the exemption-ceiling warnings (`recap_price`). Reads only."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from accounts.models import Organization
+
+from ..delivery_calendar import TransportMode
+from ..models import Beneficiary, Cart, Vintage
+from ..pricing import (
+    BeneficiaryTotals,
+    CeilingWarning,
+    LineAmounts,
+    OrderTotals,
+    beneficiary_totals,
+    ceiling_for,
+    ceiling_warnings,
+)
+from ..selectors import OrderCatalogue, employer_share_this_year
+from .cart import (
+    EMPTY_ORDER,
+    DeliveryChoice,
+    DraftLine,
+    check_delivery,
+    check_line,
+    draft_totals,
+    table_lines,
+)
+
+NBSP = "\u00a0"
+
+
+@dataclass(kw_only=True)
+class CartReview:
+    """The saved cart checked again against today's catalogue and bénéficiaires: what
+    the recap shows and what the validation places."""
+
+    cart: Cart
+    lines: list[DraftLine]
+    delivery: DeliveryChoice
+    problems: list[str]
+
+    @property
+    def ordered(self) -> list[DraftLine]:
+        return [line for line in self.lines if line.is_ordered]
+
+
+def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
+    """Checks every saved line and the delivery choices again (the catalogue, a
+    bénéficiaire or the date may have changed since the save), in two queries."""
+    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
+    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
+    active = [s for s in saved if not s.beneficiary.archived_at]
+    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
+    lines, _ = table_lines(beneficiaries, active)
+    for line in lines:
+        check_line(line, catalogue.catalogue)
+    delivery = DeliveryChoice.of_cart(cart)
+    problems = [
+        f"{name} a été archivé depuis l’enregistrement du panier{NBSP}: "
+        "retirez ses lignes ou restaurez sa fiche."
+        for name in archived
+    ]
+    problems += [error for line in lines for error in line.errors]
+    if not any(line.is_ordered for line in lines) and not archived:
+        problems.append(EMPTY_ORDER)
+    problems += check_delivery(lines, delivery, today=today, vintages=catalogue.vintages).values()
+    if catalogue.fees is None:
+        problems.append(
+            "Les frais de service ne sont pas encore publiés. Contactez le service clients."
+        )
+    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecapLine:
+    line: DraftLine
+    amounts: LineAmounts
+    category: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecapGroup:
+    """One bénéficiaire's lines in the recap, with their subtotal and, above the
+    exemption ceiling, its warning."""
+
+    beneficiary: Beneficiary
+    lines: list[RecapLine]
+    totals: BeneficiaryTotals
+    warning: CeilingWarning | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderRecap:
+    review: CartReview
+    totals: OrderTotals | None
+    groups: list[RecapGroup] = field(default_factory=list)
+    vintage: Vintage | None = None
+
+    @property
+    def delivery(self) -> DeliveryChoice:
+        return self.review.delivery
+
+    @property
+    def warnings(self) -> list[tuple[Beneficiary, CeilingWarning]]:
+        return [(group.beneficiary, group.warning) for group in self.groups if group.warning]
+
+    @property
+    def has_paper(self) -> bool:
+        return any(not line.electronic for line in self.review.ordered)
+
+    @property
+    def transport_mode(self) -> str:
+        """The transport mode's label, "" when none is chosen."""
+        mode = self.delivery.transport_mode
+        return TransportMode(mode).label if mode in TransportMode.values else ""
+
+
+def recap_price(
+    *, review: CartReview, catalogue: OrderCatalogue, organization: Organization
+) -> OrderRecap:
+    """The reviewed cart priced: the order's totals, each bénéficiaire's lines and
+    subtotal, and a warning for each bénéficiaire whose employer share this year (this
+    order included) would pass the year's exemption ceiling."""
+    ordered = review.ordered
+    delivery = review.delivery
+    vintage = catalogue.vintages.get(delivery.date.year) if delivery.date else None
+    totals = (
+        draft_totals(ordered, catalogue.fees, delivery.transport_mode)
+        if catalogue.fees and ordered
+        else None
+    )
+    if not totals:
+        return OrderRecap(review=review, totals=totals, vintage=vintage)
+    keyed = list(zip([line.beneficiary.pk for line in ordered], totals.lines, strict=True))
+    per_beneficiary = beneficiary_totals(keyed_lines=keyed)
+    year = delivery.date.year if delivery.date else timezone.localdate().year
+    ceiling = ceiling_for(year, catalogue.ceilings)
+    warnings = {}
+    if ceiling is not None:
+        warnings = ceiling_warnings(
+            employer_share_this_year_by_beneficiary=employer_share_this_year(
+                organization=organization, year=year
+            ),
+            this_order_by_beneficiary={
+                key: value.employer_share for key, value in per_beneficiary.items()
+            },
+            ceiling=ceiling,
+        )
+    by_pk: dict[int, list[tuple[DraftLine, LineAmounts]]] = {}
+    for line, amounts in zip(ordered, totals.lines, strict=True):
+        by_pk.setdefault(line.beneficiary.pk, []).append((line, amounts))
+    categories = catalogue.catalogue.categories
+    groups = [
+        RecapGroup(
+            beneficiary=pairs[0][0].beneficiary,
+            lines=[
+                RecapLine(
+                    line=line, amounts=amounts, category=categories[line.usage_category_id].label
+                )
+                for line, amounts in pairs
+            ],
+            totals=per_beneficiary[pk],
+            warning=warnings.get(pk),
+        )
+        for pk, pairs in by_pk.items()
+    ]
+    return OrderRecap(review=review, totals=totals, groups=groups, vintage=vintage)
