@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 
 from accounts.models import Membership, Organization
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory
 
 
 @pytest.fixture

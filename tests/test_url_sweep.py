@@ -23,13 +23,13 @@ from cesu_orders.models import (
     UsageCategory,
 )
 from cesu_orders.services.beneficiaries import beneficiary_create
+from tests.accounts.factories import MembershipFactory
 from tests.cesu_orders import factories as ordering
 from tests.cesu_orders.factories import (
     BeneficiaryFactory,
     DeliveryAddressFactory,
     FunderFactory,
 )
-from tests.factories import MembershipFactory
 
 # Routes any visitor may open.
 PUBLIC = {
@@ -124,14 +124,14 @@ def _invoice_of_a(ctx):
 
 
 def _client_file_of_alice(ctx):
-    from tests.domiciliation.helpers import filled_file
+    from tests.domiciliation.factories import filled_file
 
     return filled_file(ctx["alice"])
 
 
 def _sent_case_of_alice(ctx):
     from tests.directory.factories import make_provider
-    from tests.domiciliation.helpers import sent_file
+    from tests.domiciliation.factories import sent_file
 
     return sent_file(ctx["alice"], [make_provider(name="Sweep Domiciliation")]).cases.get()
 
@@ -143,7 +143,7 @@ def _paid_case_of_alice(ctx):
     from domiciliation.services.documents import contract_document
     from domiciliation.services.payments import payment_confirm, payment_start
     from tests.directory.factories import make_provider
-    from tests.domiciliation.helpers import accepted_case
+    from tests.domiciliation.factories import accepted_case
 
     provider = make_provider(name="Sweep Paiement")
     admin = MembershipFactory(organization=provider.organization, role=Membership.Role.ADMIN)
@@ -158,7 +158,7 @@ def _pending_payment_of_alice(ctx):
     from domiciliation.models import Payment
     from domiciliation.services.payments import payment_start
     from tests.directory.factories import make_provider
-    from tests.domiciliation.helpers import accepted_case
+    from tests.domiciliation.factories import accepted_case
 
     provider = make_provider(name="Sweep Paiement")
     admin = MembershipFactory(organization=provider.organization, role=Membership.Role.ADMIN)
@@ -226,9 +226,9 @@ def _centre_of(organization):
 
 
 def _case_of(organization):
+    from tests.accounts.factories import UserFactory
     from tests.directory.factories import make_provider
-    from tests.domiciliation.helpers import sent_file
-    from tests.factories import UserFactory
+    from tests.domiciliation.factories import sent_file
 
     provider = make_provider(organization=organization, name="Dossiers Sweep")
     case = sent_file(UserFactory(), [provider]).cases.get()
@@ -236,9 +236,9 @@ def _case_of(organization):
 
 
 def _accepted_case_of(organization):
+    from tests.accounts.factories import UserFactory
     from tests.directory.factories import make_provider
-    from tests.domiciliation.helpers import accepted_case
-    from tests.factories import UserFactory
+    from tests.domiciliation.factories import accepted_case
 
     provider = make_provider(organization=organization, name="Paiements Sweep")
     admin = MembershipFactory(organization=organization, role=Membership.Role.ADMIN)
@@ -422,9 +422,9 @@ def test_private_pages_render_for_a_member_without_unknown_variables(client, ali
     sorted(n for n in _routes() if n in PUBLIC or n.startswith(PROVIDER_PAGES)),
 )
 def test_directory_and_provider_pages_render_without_unknown_variables(client, db, name):
+    from tests.accounts.factories import UserFactory
     from tests.directory.factories import ProviderOrganizationFactory, make_provider
-    from tests.domiciliation.helpers import sent_file
-    from tests.factories import UserFactory
+    from tests.domiciliation.factories import sent_file
 
     organization = ProviderOrganizationFactory()
     provider = make_provider(organization=organization, name="Rendu")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sequences import get_next_value
 
 from accounts.models import Membership, Organization, User
+from accounts.selectors import active_members
 from common.exceptions import DomainError, TransitionRefused
 from common.transitions import status_move
 from notifications.services import notify
@@ -273,12 +274,7 @@ def _move(order: Order, *, to: OrderStatus, actor: User | None, note: str, **cha
 
 def _notify_managers(order: Order, event: str) -> None:
     """One e-mail per address: the manager who ordered and the primary manager(s)."""
-    primary = Membership.objects.filter(
-        organization_id=order.organization_id,
-        role=Membership.Role.PRIMARY,
-        is_active=True,
-        user__is_active=True,
-    ).select_related("user")
+    primary = active_members(order.organization_id, [Membership.Role.PRIMARY])
     recipients = {order.created_by.email: order.created_by} if order.created_by.email else {}
     for membership in primary:
         if membership.user.email:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from accounts.selectors import active_members
 from accounts.services import membership_create, user_set_temporary_password
 from cesu_orders.models import Funder, Invoice, RegistrationRequest
 from common.exceptions import DomainError
@@ -110,12 +111,7 @@ def _latest_invoice_numbers(funder: Funder) -> list[str]:
 
 def _manager_blocker(*, funder: Funder, email: str) -> str | None:
     """Why no primary manager can be created for `funder` with `email`, or None."""
-    if Membership.objects.filter(
-        organization=funder.organization,
-        role=Membership.Role.PRIMARY,
-        is_active=True,
-        user__is_active=True,
-    ).exists():
+    if active_members(funder.organization_id, [Membership.Role.PRIMARY]).exists():
         return f"Le financeur {funder.client_reference} a déjà un gestionnaire principal actif."
     if User.objects.filter(username__iexact=funder.client_reference).exists():
         return (

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Membership, User
+from accounts.selectors import active_members
 from common.exceptions import DomainError
 from common.text import search_key
 from notifications.services import notify
@@ -129,12 +130,7 @@ def provider_refuse(*, provider: Provider, reviewer: User, reason: str) -> Provi
 
 
 def _notify_admins(provider: Provider, event: str) -> None:
-    admins = Membership.objects.filter(
-        organization_id=provider.organization_id,
-        role=Membership.Role.ADMIN,
-        is_active=True,
-        user__is_active=True,
-    ).select_related("user")
+    admins = active_members(provider.organization_id, [Membership.Role.ADMIN])
     context = {"provider": provider, "profile_path": reverse("directory_provider:profile")}
     for membership in admins:
         if membership.user.email:

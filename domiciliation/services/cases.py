@@ -4,6 +4,7 @@ and the e-mails to each side."""
 from contextlib import contextmanager
 
 from accounts.models import Membership
+from accounts.selectors import active_members
 from common.exceptions import DomainError, TransitionRefused
 from common.transitions import event_log, status_move
 from notifications.models import Notification
@@ -116,12 +117,7 @@ def notify_provider(
 ) -> None:
     """One e-mail to each active member of the case's domiciliataire with one of `roles`
     (and, with `sms`, one SMS to each one's mobile on file)."""
-    members = Membership.objects.filter(
-        organization_id=case.provider.organization_id,
-        role__in=roles,
-        is_active=True,
-        user__is_active=True,
-    ).select_related("user")
+    members = active_members(case.provider.organization_id, roles)
     for membership in members:
         user = membership.user
         if user.email or (sms and user.phone):

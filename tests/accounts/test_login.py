@@ -3,7 +3,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, MembershipFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory
 
 GENERIC_ERROR = "Identifiant ou mot de passe incorrect."
 

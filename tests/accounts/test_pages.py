@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 
 def test_the_landing_page_shows_the_three_entry_points(client, db):

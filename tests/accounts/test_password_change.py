@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD, MembershipFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory
 
 NEW_PASSWORD = "Nouveau-mot-de-passe-2026"
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_clear_password_change, user_set_temporary_password
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 def test_it_sets_a_random_temporary_password_valid_72_hours(db):

@@ -13,7 +13,7 @@ from accounts.tenancy import (
     organization_required,
     require_role,
 )
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory
 
 
 def _request(user, membership=None):

@@ -27,7 +27,7 @@ from cesu_orders.models import (
 from cesu_orders.services.beneficiaries import beneficiary_sort_name
 from cesu_orders.services.cart import DeliveryChoice, DraftLine, cart_save, default_line
 from cesu_orders.services.orders import order_place
-from tests.factories import OrganizationFactory
+from tests.accounts.factories import OrganizationFactory
 
 # Monday 23 November 2026: standard delivery (5 business days) on Monday 30 November.
 TODAY = "2026-11-23 10:00 +01:00"

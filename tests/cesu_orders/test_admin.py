@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cesu_orders.models import Document, Funder, HelpRequest
-from tests.common.samples import pdf_bytes
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.common.factories import pdf_bytes
 
 
 def _staff(client):

@@ -13,7 +13,7 @@ from cesu_orders.services.beneficiaries import (
     beneficiary_sort_name,
 )
 from common.templatetags.formats import euros, percent
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 LIST = reverse("cesu_orders:beneficiary_list")
 CREATE = reverse("cesu_orders:beneficiary_create")

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from cesu_orders.models import Document
-from tests.common.samples import pdf_bytes
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
+from tests.common.factories import pdf_bytes
 
 LIST = reverse("cesu_orders:document_list")
 

@@ -9,9 +9,9 @@ from accounts.models import Organization
 from cesu_orders.models import HelpRequest
 from cesu_orders.services.help import help_request_create
 from notifications.models import Notification
+from tests.accounts.factories import MembershipFactory
 from tests.cesu_orders.factories import FunderFactory
-from tests.common.samples import image_bytes, pdf_bytes
-from tests.factories import MembershipFactory
+from tests.common.factories import image_bytes, pdf_bytes
 
 HELP = reverse("cesu_orders:help")
 SENT = "Votre demande a bien été envoyée\u00a0; le service clients vous répondra par e-mail."

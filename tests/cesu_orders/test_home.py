@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from cesu_orders.models import NewsItem
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 
 @pytest.fixture

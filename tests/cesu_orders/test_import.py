@@ -17,7 +17,7 @@ from cesu_orders.services import beneficiaries
 from cesu_orders.services import beneficiary_import as services
 from cesu_orders.tasks import purge_beneficiary_imports
 from common.uploads import private_storage
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 IMPORT_URL = reverse("cesu_orders:beneficiary_import")
 CONFIRM_URL = reverse("cesu_orders:beneficiary_import_confirm")

@@ -437,7 +437,7 @@ def test_the_home_shows_the_order_figures(client, alice, org_a, address, people)
 
 def test_a_domiciliataire_cannot_open_the_order_pages(client, db):
     from accounts.models import Membership, Organization
-    from tests.factories import MembershipFactory
+    from tests.accounts.factories import MembershipFactory
 
     member = MembershipFactory(
         organization__kind=Organization.Kind.PROVIDER, role=Membership.Role.ADMIN

@@ -34,6 +34,7 @@ from cesu_orders.services.orders import (
     order_mark_shipped,
     order_place,
 )
+from tests.accounts.factories import UserFactory
 from tests.cesu_orders.factories import (
     EARLIEST_STANDARD,
     TODAY,
@@ -46,7 +47,6 @@ from tests.cesu_orders.factories import (
     place,
     save_cart,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from cesu_orders.models import RegistrationRequest
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.cesu_orders.factories import FunderFactory, InvoiceFactory
-from tests.factories import MembershipFactory, UserFactory
 
 URL = "/cesu/inscription/"
 NOT_VERIFIED = "Nous n’avons pas pu vérifier votre inscription avec ces informations."

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from common.uploads import MAX_UPLOAD_SIZE, UuidUploadTo, validate_upload
-from tests.common.samples import image_bytes, pdf_bytes
+from tests.common.factories import image_bytes, pdf_bytes
 
 
 def _upload(content: bytes, name: str = "fichier.pdf") -> SimpleUploadedFile:

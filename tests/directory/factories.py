@@ -11,7 +11,7 @@ from directory.services.profiles import (
     provider_save,
     provider_submit,
 )
-from tests.factories import OrganizationFactory, UserFactory
+from tests.accounts.factories import OrganizationFactory, UserFactory
 
 
 def make_provider(

@@ -21,8 +21,8 @@ from directory.services.profiles import (
     provider_refuse,
     provider_save,
 )
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import ProviderOrganizationFactory, make_provider
-from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from directory.reference import load_reference_data
 from domiciliation.catalogue import ensure_default_contract_template, ensure_proof_types
 from domiciliation.models import ContractTemplate, ProofType
 from domiciliation.sealing import self_signed_seal
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import make_provider
-from tests.domiciliation.helpers import verified
-from tests.factories import MembershipFactory, UserFactory
+from tests.domiciliation.factories import verified
 
 
 @pytest.fixture

@@ -33,8 +33,8 @@ from domiciliation.services.instruction import (
     case_set_offer,
 )
 from domiciliation.services.requests import case_withdraw, proof_upload
-from tests.domiciliation.helpers import pdf_upload, sent_file
-from tests.factories import UserFactory, committed
+from tests.accounts.factories import UserFactory
+from tests.domiciliation.factories import pdf_upload, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -126,10 +126,12 @@ def test_the_offer_is_fixed_once_the_case_is_decided(case, admin):
 # Proof review
 
 
-def test_update_saves_every_state_and_sends_one_recap_email(client, case, admin):
+def test_update_saves_every_state_and_sends_one_recap_email(
+    client, case, admin, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
     identite, domicile = _proof_id(case, "identite"), _proof_id(case, "domicile")
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             _url("case_proofs", case),
             {
@@ -156,9 +158,9 @@ def test_update_saves_every_state_and_sends_one_recap_email(client, case, admin)
     assert "paul@start.example" in timeline
 
 
-def test_each_update_sends_its_own_recap(case, admin):
+def test_each_update_sends_its_own_recap(case, admin, django_capture_on_commit_callbacks):
     decisions = [ReviewDecision(_proof_id(case, "identite"), ProofReview.State.VALIDATED)]
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         case_review_proofs(case=case, decisions=decisions, actor=admin)
         case_review_proofs(case=case, decisions=decisions, actor=admin)
     assert len(mail.outbox) == 2
@@ -256,7 +258,9 @@ def test_accepting_needs_every_required_proof_validated(client, case, admin):
     assert case.status == CaseStatus.S1
 
 
-def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(client, case, admin):
+def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(
+    client, case, admin, django_capture_on_commit_callbacks
+):
     _validate_required(case, admin)
     client.force_login(admin)
     response = client.post(
@@ -271,7 +275,7 @@ def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(client, 
     )
     assert response.status_code == 302
     mail.outbox.clear()
-    with time_machine.travel(NOW, tick=False), committed():
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         client.post(_url("case_accept", case))
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
@@ -322,12 +326,14 @@ def test_another_providers_centre_is_refused(client, case, admin, lyon):
     assert case.centre_id != lyon.centres.first().pk
 
 
-def test_dismissing_needs_a_reason_and_tells_the_company(client, case, admin, company):
+def test_dismissing_needs_a_reason_and_tells_the_company(
+    client, case, admin, company, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
     response = client.post(_url("case_dismiss", case), {"reason": "  "})
     assert response.status_code == 400
     assert "Indiquez le motif du classement sans suite." in response.content.decode()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("case_dismiss", case), {"reason": "Activité non domiciliable"})
     case.refresh_from_db()
     assert case.status == CaseStatus.DISMISSED

@@ -30,7 +30,7 @@ from domiciliation.services.signatures import (
     signature_sign,
 )
 from notifications import sms
-from tests.domiciliation.helpers import accepted_case, pdf_upload, sent_file
+from tests.domiciliation.factories import accepted_case, pdf_upload, sent_file
 
 pytestmark = pytest.mark.django_db
 

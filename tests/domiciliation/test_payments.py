@@ -46,8 +46,8 @@ from domiciliation.services.payments import (
 from domiciliation.services.requests import case_withdraw
 from domiciliation.services.signatures import documents_catch_up
 from notifications import sms
-from tests.domiciliation.helpers import accepted_case, sent_file
-from tests.factories import UserFactory, committed
+from tests.accounts.factories import UserFactory
+from tests.domiciliation.factories import accepted_case, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +56,16 @@ WEBHOOK_SECRET = "whsec_test_secret"
 
 
 @pytest.fixture
-def case(company, paris, lyon, admin):
-    with committed():
+def case(company, paris, lyon, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
         case = accepted_case(company, [paris, lyon], admin)
     mail.outbox.clear()
     sms.outbox.clear()
     return case
 
 
-def _pay(case, company):
-    with committed():
+def _pay(django_capture_on_commit_callbacks, case, company):
+    with django_capture_on_commit_callbacks(execute=True):
         payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
         return payment_confirm(payment=payment, amount=payment.amount, actor=company)
 
@@ -108,7 +108,9 @@ def test_both_sides_see_the_deadline_in_paris_time(client, company, paris, admin
 # The simulated provider
 
 
-def test_the_company_pays_with_the_simulated_provider(client, case, company, paris):
+def test_the_company_pays_with_the_simulated_provider(
+    client, case, company, paris, django_capture_on_commit_callbacks
+):
     client.force_login(company)
     page = client.get(reverse("domiciliation:payment", args=[case.public_id]))
     assert "Payer 168,00\u00a0€ par carte" in page.content.decode()
@@ -116,7 +118,7 @@ def test_the_company_pays_with_the_simulated_provider(client, case, company, par
     payment = Payment.objects.get(case=case)
     assert response.url == reverse("domiciliation:payment_simulation", args=[payment.public_id])
     assert payment.amount == Decimal("168.00")
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(response.url, {"outcome": "success"})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -165,17 +167,21 @@ def test_a_double_click_on_pay_makes_one_payment(client, case, company):
     assert Payment.objects.filter(case=case).count() == 1
 
 
-def test_confirming_the_same_payment_twice_changes_nothing_the_second_time(case, company):
-    payment = _pay(case, company)
+def test_confirming_the_same_payment_twice_changes_nothing_the_second_time(
+    case, company, django_capture_on_commit_callbacks
+):
+    payment = _pay(django_capture_on_commit_callbacks, case, company)
     counts = (Invoice.objects.count(), CaseEvent.objects.count(), len(mail.outbox))
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         again = payment_confirm(payment=payment, amount=payment.amount)
     assert again.status == Payment.Status.SUCCEEDED
     assert (Invoice.objects.count(), CaseEvent.objects.count(), len(mail.outbox)) == counts
 
 
-def test_paying_a_case_not_waiting_for_payment_is_refused_and_recorded(client, case, company):
-    _pay(case, company)
+def test_paying_a_case_not_waiting_for_payment_is_refused_and_recorded(
+    client, case, company, django_capture_on_commit_callbacks
+):
+    _pay(django_capture_on_commit_callbacks, case, company)
     client.force_login(company)
     response = client.post(reverse("domiciliation:payment", args=[case.public_id]), follow=True)
     assert "aucun paiement n’est attendu" in response.content.decode()
@@ -296,11 +302,19 @@ def _event(payment, *, amount=16800, event_id="evt_1", kind="checkout.session.co
     )
 
 
-def _post_webhook(client, payload, *, secret=WEBHOOK_SECRET, timestamp=None, header=None):
+def _post_webhook(
+    django_capture_on_commit_callbacks,
+    client,
+    payload,
+    *,
+    secret=WEBHOOK_SECRET,
+    timestamp=None,
+    header=None,
+):
     timestamp = int(time.time()) if timestamp is None else timestamp
     signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{payload}", secret)
     header = header if header is not None else f"t={timestamp},v1={signature}"
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         return client.post(
             reverse("domiciliation:stripe_webhook"),
             payload,
@@ -317,10 +331,12 @@ def stripe_payment(client, case, company, stripe_api):
     return Payment.objects.get(case=case)
 
 
-def test_a_signed_webhook_confirms_the_payment(client, stripe_payment):
+def test_a_signed_webhook_confirms_the_payment(
+    client, stripe_payment, django_capture_on_commit_callbacks
+):
     payload = _event(stripe_payment)
     header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("domiciliation:stripe_webhook"),
             payload,
@@ -339,29 +355,47 @@ def test_a_signed_webhook_confirms_the_payment(client, stripe_payment):
     "tamper",
     ["unsigned", "wrong_secret", "tampered_body", "stale"],
 )
-def test_an_unsigned_tampered_or_stale_webhook_is_rejected(client, stripe_payment, tamper):
+def test_an_unsigned_tampered_or_stale_webhook_is_rejected(
+    client, stripe_payment, tamper, django_capture_on_commit_callbacks
+):
     payload = _event(stripe_payment)
     if tamper == "unsigned":
-        response = _post_webhook(client, payload, header="")
+        response = _post_webhook(django_capture_on_commit_callbacks, client, payload, header="")
     elif tamper == "wrong_secret":
-        response = _post_webhook(client, payload, secret="whsec_other")
+        response = _post_webhook(
+            django_capture_on_commit_callbacks, client, payload, secret="whsec_other"
+        )
     elif tamper == "tampered_body":
         header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
-        response = _post_webhook(client, payload.replace("16800", "100"), header=header)
+        response = _post_webhook(
+            django_capture_on_commit_callbacks,
+            client,
+            payload.replace("16800", "100"),
+            header=header,
+        )
     else:
-        response = _post_webhook(client, payload, timestamp=int(time.time()) - 3600)
+        response = _post_webhook(
+            django_capture_on_commit_callbacks, client, payload, timestamp=int(time.time()) - 3600
+        )
     assert response.status_code == 400
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.PENDING
     assert not Invoice.objects.exists()
 
 
-def test_a_replayed_webhook_changes_nothing(client, stripe_payment):
+def test_a_replayed_webhook_changes_nothing(
+    client, stripe_payment, django_capture_on_commit_callbacks
+):
     payload = _event(stripe_payment)
-    assert _post_webhook(client, payload).status_code == 200
+    assert _post_webhook(django_capture_on_commit_callbacks, client, payload).status_code == 200
     counts = (Invoice.objects.count(), CaseEvent.objects.count(), len(mail.outbox), len(sms.outbox))
-    assert _post_webhook(client, payload).status_code == 200
-    assert _post_webhook(client, _event(stripe_payment, event_id="evt_2")).status_code == 200
+    assert _post_webhook(django_capture_on_commit_callbacks, client, payload).status_code == 200
+    assert (
+        _post_webhook(
+            django_capture_on_commit_callbacks, client, _event(stripe_payment, event_id="evt_2")
+        ).status_code
+        == 200
+    )
     assert (
         Invoice.objects.count(),
         CaseEvent.objects.count(),
@@ -370,18 +404,27 @@ def test_a_replayed_webhook_changes_nothing(client, stripe_payment):
     ) == counts
 
 
-def test_a_webhook_about_an_unknown_payment_is_ignored(client, stripe_payment):
+def test_a_webhook_about_an_unknown_payment_is_ignored(
+    client, stripe_payment, django_capture_on_commit_callbacks
+):
     payload = _event(stripe_payment).replace(str(stripe_payment.public_id), str(uuid.uuid4()))
-    assert _post_webhook(client, payload).status_code == 200
+    assert _post_webhook(django_capture_on_commit_callbacks, client, payload).status_code == 200
     other_kind = _event(stripe_payment, kind="payment_intent.created")
-    assert _post_webhook(client, other_kind).status_code == 200
+    assert _post_webhook(django_capture_on_commit_callbacks, client, other_kind).status_code == 200
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.PENDING
     assert not Invoice.objects.exists()
 
 
-def test_a_webhook_with_another_amount_pays_nothing_and_is_recorded(client, stripe_payment):
-    assert _post_webhook(client, _event(stripe_payment, amount=100)).status_code == 200
+def test_a_webhook_with_another_amount_pays_nothing_and_is_recorded(
+    client, stripe_payment, django_capture_on_commit_callbacks
+):
+    assert (
+        _post_webhook(
+            django_capture_on_commit_callbacks, client, _event(stripe_payment, amount=100)
+        ).status_code
+        == 200
+    )
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.PENDING
     event = CaseEvent.objects.filter(case=stripe_payment.case, note__contains="1,00\u00a0€")
@@ -389,13 +432,21 @@ def test_a_webhook_with_another_amount_pays_nothing_and_is_recorded(client, stri
 
 
 def test_a_late_stripe_payment_is_refunded_through_stripe(
-    client, stripe_payment, admin, stripe_api
+    client, stripe_payment, admin, stripe_api, django_capture_on_commit_callbacks
 ):
-    _run_at(stripe_payment.case.payment_due_at + timedelta(minutes=1))
-    assert _post_webhook(client, _event(stripe_payment)).status_code == 200
+    _run_at(
+        django_capture_on_commit_callbacks,
+        stripe_payment.case.payment_due_at + timedelta(minutes=1),
+    )
+    assert (
+        _post_webhook(
+            django_capture_on_commit_callbacks, client, _event(stripe_payment)
+        ).status_code
+        == 200
+    )
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == Payment.Status.RECEIVED_LATE
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         payment_refund(payment=stripe_payment, actor=admin)
     refund = stripe_api[-1]
     assert refund["path"] == "/v1/refunds"
@@ -409,10 +460,12 @@ def test_a_late_stripe_payment_is_refunded_through_stripe(
 # Bank transfers
 
 
-def test_the_domiciliataire_records_a_transfer(client, case, agent):
+def test_the_domiciliataire_records_a_transfer(
+    client, case, agent, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
     url = reverse("domiciliation_provider:case_transfer", args=[case.public_id])
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"amount": "168,00", "received_on": "2026-11-23", "reference": "VIR 123"}
         )
@@ -465,8 +518,10 @@ def test_another_domiciliataire_cannot_record_a_transfer(client, case, lyon):
 # The invoice
 
 
-def test_the_invoice_pdf_carries_the_legal_mentions_and_the_amounts(client, case, company, paris):
-    _pay(case, company)
+def test_the_invoice_pdf_carries_the_legal_mentions_and_the_amounts(
+    client, case, company, paris, django_capture_on_commit_callbacks
+):
+    _pay(django_capture_on_commit_callbacks, case, company)
     invoice = Invoice.objects.get(case=case)
     client.force_login(company)
     response = client.get(reverse("domiciliation:invoice", args=[invoice.public_id]))
@@ -493,26 +548,41 @@ def test_the_invoice_pdf_carries_the_legal_mentions_and_the_amounts(client, case
         assert expected in text, expected
 
 
-def test_invoices_are_numbered_per_domiciliataire_and_year(company, paris, lyon, admin):
-    first = _pay(accepted_case_for(company, paris, lyon, admin), company).invoice
+def test_invoices_are_numbered_per_domiciliataire_and_year(
+    company, paris, lyon, admin, django_capture_on_commit_callbacks
+):
+    first = _pay(
+        django_capture_on_commit_callbacks,
+        accepted_case_for(django_capture_on_commit_callbacks, company, paris, lyon, admin),
+        company,
+    ).invoice
     lyon_admin = lyon.organization.memberships.get().user
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         lyon_case = accepted_case(UserFactory(email="b@b.example"), [lyon], lyon_admin)
-    lyon_invoice = _pay(lyon_case, lyon_case.client_file.owner).invoice
+    lyon_invoice = _pay(
+        django_capture_on_commit_callbacks, lyon_case, lyon_case.client_file.owner
+    ).invoice
     year = timezone.localdate().year
     assert first.number == f"F{year}-00001"
     assert lyon_invoice.number == f"F{year}-00001"
     second_case = accepted_case(UserFactory(email="c@c.example"), [paris], admin)
-    assert _pay(second_case, second_case.client_file.owner).invoice.number == f"F{year}-00002"
+    assert (
+        _pay(
+            django_capture_on_commit_callbacks, second_case, second_case.client_file.owner
+        ).invoice.number
+        == f"F{year}-00002"
+    )
 
 
-def accepted_case_for(company, paris, lyon, admin):
-    with committed():
+def accepted_case_for(django_capture_on_commit_callbacks, company, paris, lyon, admin):
+    with django_capture_on_commit_callbacks(execute=True):
         return accepted_case(company, [paris, lyon], admin)
 
 
-def test_only_the_parties_download_the_invoice(client, case, company, agent, lyon):
-    _pay(case, company)
+def test_only_the_parties_download_the_invoice(
+    client, case, company, agent, lyon, django_capture_on_commit_callbacks
+):
+    _pay(django_capture_on_commit_callbacks, case, company)
     url = reverse("domiciliation:invoice", args=[Invoice.objects.get().public_id])
     client.force_login(agent)
     assert client.get(url).status_code == 200
@@ -525,26 +595,30 @@ def test_only_the_parties_download_the_invoice(client, case, company, agent, lyo
 # Reminders and expiry
 
 
-def _run_at(moment, times=1):
+def _run_at(django_capture_on_commit_callbacks, moment, times=1):
     with time_machine.travel(moment, tick=False):
         for _ in range(times):
-            with committed():
+            with django_capture_on_commit_callbacks(execute=True):
                 payment_deadlines_run()
 
 
-def test_reminders_are_sent_once_each_and_the_case_expires_once(case):
+def test_reminders_are_sent_once_each_and_the_case_expires_once(
+    case, django_capture_on_commit_callbacks
+):
     due = case.payment_due_at
-    _run_at(due - timedelta(days=5), times=3)
+    _run_at(django_capture_on_commit_callbacks, due - timedelta(days=5), times=3)
     assert not mail.outbox
-    _run_at(due - timedelta(days=3) + timedelta(minutes=10), times=3)
+    _run_at(
+        django_capture_on_commit_callbacks, due - timedelta(days=3) + timedelta(minutes=10), times=3
+    )
     reminders = [m for m in mail.outbox if "Rappel" in m.subject]
     assert len(reminders) == 1
     assert "168,00\u00a0€" in reminders[0].body
     assert len([s for s in sms.outbox if "Rappel" in s["text"]]) == 1
-    _run_at(due - timedelta(hours=20), times=3)
+    _run_at(django_capture_on_commit_callbacks, due - timedelta(hours=20), times=3)
     assert len([m for m in mail.outbox if "Rappel" in m.subject]) == 2
     assert len([s for s in sms.outbox if "Rappel" in s["text"]]) == 2
-    _run_at(due + timedelta(minutes=5), times=3)
+    _run_at(django_capture_on_commit_callbacks, due + timedelta(minutes=5), times=3)
     case.refresh_from_db()
     assert case.status == CaseStatus.EXPIRED
     assert CaseEvent.objects.filter(case=case, to_status=CaseStatus.EXPIRED).count() == 1
@@ -556,26 +630,32 @@ def test_reminders_are_sent_once_each_and_the_case_expires_once(case):
     ]
 
 
-def test_a_case_found_one_day_before_gets_only_the_last_reminder(case):
-    _run_at(case.payment_due_at - timedelta(hours=5))
+def test_a_case_found_one_day_before_gets_only_the_last_reminder(
+    case, django_capture_on_commit_callbacks
+):
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at - timedelta(hours=5))
     assert len([m for m in mail.outbox if "Rappel" in m.subject]) == 1
     case.refresh_from_db()
     assert case.payment_reminders_sent == 2
 
 
-def test_the_job_works_through_more_cases_than_one_batch(company, paris, admin, monkeypatch):
+def test_the_job_works_through_more_cases_than_one_batch(
+    company, paris, admin, monkeypatch, django_capture_on_commit_callbacks
+):
     from domiciliation.services import deadlines
 
     monkeypatch.setattr(deadlines, "BATCH_SIZE", 2)
     cases = [accepted_case(UserFactory(email=f"c{i}@x.example"), [paris], admin) for i in range(5)]
-    _run_at(cases[-1].payment_due_at + timedelta(minutes=1))
+    _run_at(django_capture_on_commit_callbacks, cases[-1].payment_due_at + timedelta(minutes=1))
     assert Case.objects.filter(status=CaseStatus.EXPIRED).count() == 5
 
 
-def test_a_payment_after_expiry_is_kept_for_the_domiciliataire(case, company, admin):
+def test_a_payment_after_expiry_is_kept_for_the_domiciliataire(
+    case, company, admin, django_capture_on_commit_callbacks
+):
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
-    _run_at(case.payment_due_at + timedelta(minutes=1))
-    with committed():
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
         payment_confirm(payment=payment, amount=payment.amount)
     payment.refresh_from_db()
     case.refresh_from_db()
@@ -588,12 +668,14 @@ def test_a_payment_after_expiry_is_kept_for_the_domiciliataire(case, company, ad
 # Reactivation
 
 
-def test_reactivation_gives_seven_new_days_and_restarts_the_reminders(client, case, admin):
-    _run_at(case.payment_due_at - timedelta(hours=2))
-    _run_at(case.payment_due_at + timedelta(minutes=1))
+def test_reactivation_gives_seven_new_days_and_restarts_the_reminders(
+    client, case, admin, django_capture_on_commit_callbacks
+):
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at - timedelta(hours=2))
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at + timedelta(minutes=1))
     mail.outbox.clear()
     later = case.payment_due_at + timedelta(days=2)
-    with time_machine.travel(later, tick=False), committed():
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
         client.force_login(admin)
         page = client.get(reverse("domiciliation_provider:case_payment", args=[case.public_id]))
         assert "Réactiver le dossier" in page.content.decode()
@@ -605,14 +687,16 @@ def test_reactivation_gives_seven_new_days_and_restarts_the_reminders(client, ca
     (notice,) = [m for m in mail.outbox if m.to == ["paul@start.example"]]
     assert "réactivé" in notice.subject
     mail.outbox.clear()
-    _run_at(case.payment_due_at - timedelta(days=2))
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at - timedelta(days=2))
     assert len([m for m in mail.outbox if "Rappel" in m.subject]) == 1
 
 
-def test_reactivation_keeps_a_late_payment_and_pays_the_case(case, company, admin):
+def test_reactivation_keeps_a_late_payment_and_pays_the_case(
+    case, company, admin, django_capture_on_commit_callbacks
+):
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
-    _run_at(case.payment_due_at + timedelta(minutes=1))
-    with committed():
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
         payment_confirm(payment=payment, amount=payment.amount)
         case_reactivate(case=case, actor=admin)
     case.refresh_from_db()
@@ -627,9 +711,11 @@ def test_only_an_expired_case_can_be_reactivated(case, admin):
         case_reactivate(case=case, actor=admin)
 
 
-def test_a_transfer_on_an_expired_case_waits_for_the_domiciliataire(case, admin):
-    _run_at(case.payment_due_at + timedelta(minutes=1))
-    with committed():
+def test_a_transfer_on_an_expired_case_waits_for_the_domiciliataire(
+    case, admin, django_capture_on_commit_callbacks
+):
+    _run_at(django_capture_on_commit_callbacks, case.payment_due_at + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
         payment = payment_record_transfer(
             case=case,
             amount=Decimal("168.00"),
@@ -753,8 +839,10 @@ def _queries(client, user, url) -> int:
     return len(captured)
 
 
-def test_the_payment_pages_run_a_constant_number_of_queries(client, case, company, admin):
-    _pay(case, company)
+def test_the_payment_pages_run_a_constant_number_of_queries(
+    client, case, company, admin, django_capture_on_commit_callbacks
+):
+    _pay(django_capture_on_commit_callbacks, case, company)
     pages = [
         (company, reverse("domiciliation:payment", args=[case.public_id])),
         (company, reverse("domiciliation:dashboard")),
@@ -762,11 +850,11 @@ def test_the_payment_pages_run_a_constant_number_of_queries(client, case, compan
     ]
     before = [_queries(client, user, url) for user, url in pages]
     # More of everything: files, cases, payments (one failed), events.
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         other = accepted_case(company, [case.provider], admin)
         failed = payment_start(case=other, method=Payment.Method.SIMULATED, actor=company)
     payment_fail(payment=failed, reason="test", actor=company)
-    _pay(other, company)
+    _pay(django_capture_on_commit_callbacks, other, company)
     assert [_queries(client, user, url) for user, url in pages] == before
 
 
@@ -779,10 +867,12 @@ def test_the_payment_page_of_a_case_not_accepted_says_so(client, company, paris)
     assert "a accepté" not in response.content.decode()
 
 
-def test_a_second_payment_on_a_paid_case_is_kept_for_a_refund(client, case, company, admin):
+def test_a_second_payment_on_a_paid_case_is_kept_for_a_refund(
+    client, case, company, admin, django_capture_on_commit_callbacks
+):
     pending = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
     first = payment_start(case=case, method=Payment.Method.TRANSFER, actor=company)
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         payment_confirm(payment=first, amount=first.amount)
         payment_confirm(payment=pending, amount=pending.amount)
     pending.refresh_from_db()
@@ -792,7 +882,7 @@ def test_a_second_payment_on_a_paid_case_is_kept_for_a_refund(client, case, comp
     assert notice
     assert "Réactivez" not in notice[0].body
     client.force_login(admin)
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse(
                 "domiciliation_provider:payment_refund", args=[case.public_id, pending.public_id]
@@ -803,10 +893,10 @@ def test_a_second_payment_on_a_paid_case_is_kept_for_a_refund(client, case, comp
 
 
 def test_a_paid_then_withdrawn_request_can_be_refunded_by_an_admin(
-    client, case, company, admin, agent
+    client, case, company, admin, agent, django_capture_on_commit_callbacks
 ):
-    payment = _pay(case, company)
-    with committed():
+    payment = _pay(django_capture_on_commit_callbacks, case, company)
+    with django_capture_on_commit_callbacks(execute=True):
         case_withdraw(case=case, actor=company)
     url = reverse("domiciliation_provider:payment_refund", args=[case.public_id, payment.public_id])
     client.force_login(agent)
@@ -814,7 +904,7 @@ def test_a_paid_then_withdrawn_request_can_be_refunded_by_an_admin(
     client.force_login(admin)
     page = client.get(reverse("domiciliation_provider:case_payment", args=[case.public_id]))
     assert "Rembourser" in page.content.decode()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
@@ -824,8 +914,10 @@ def test_a_paid_then_withdrawn_request_can_be_refunded_by_an_admin(
     assert "Retiré par le client" in refunded[0].body
 
 
-def test_a_payment_the_case_needs_cannot_be_refunded(case, company, admin):
-    payment = _pay(case, company)
+def test_a_payment_the_case_needs_cannot_be_refunded(
+    case, company, admin, django_capture_on_commit_callbacks
+):
+    payment = _pay(django_capture_on_commit_callbacks, case, company)
     with pytest.raises(PaymentRefused):
         payment_refund(payment=payment, actor=admin)
     payment.refresh_from_db()

@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from accounts.models import Membership
 from domiciliation.models import Case, CaseStatus, ClientFile, Proof, ProofReview, ProofType
 from domiciliation.services.requests import client_file_send, client_file_start, proof_upload
-from tests.domiciliation.helpers import filled_file, pdf_bytes, pdf_upload, sent_file
-from tests.factories import UserFactory, committed
+from tests.accounts.factories import UserFactory
+from tests.domiciliation.factories import filled_file, pdf_bytes, pdf_upload, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +134,12 @@ def test_a_replaced_proof_keeps_its_previous_version(client, company):
     assert versions[1].superseded_at is None
 
 
-def test_sending_creates_one_case_per_provider_once_and_emails_everyone(company, paris, lyon):
+def test_sending_creates_one_case_per_provider_once_and_emails_everyone(
+    company, paris, lyon, django_capture_on_commit_callbacks
+):
     client_file = filled_file(company, paris)
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         cases = client_file_send(client_file=client_file, providers=[paris, lyon], actor=company)
     assert [case.status for case in cases] == [CaseStatus.S1, CaseStatus.S1]
     recipients = sorted(m.to[0] for m in mail.outbox)
@@ -198,12 +200,14 @@ def test_the_company_sends_from_the_summary(client, company, paris, lyon):
     assert "Pièce d’identité du représentant légal&nbsp;: à examiner" in dashboard
 
 
-def test_a_new_proof_after_an_invalidation_goes_back_to_review_everywhere(company, paris, lyon):
+def test_a_new_proof_after_an_invalidation_goes_back_to_review_everywhere(
+    company, paris, lyon, django_capture_on_commit_callbacks
+):
     client_file = sent_file(company, [paris, lyon])
     identity = ProofType.objects.get(code="identite")
     ProofReview.objects.filter(proof_type=identity).update(state="invalidated", reason="Illisible")
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         proof = proof_upload(
             client_file=client_file,
             proof_type=identity,
@@ -220,12 +224,14 @@ def test_a_new_proof_after_an_invalidation_goes_back_to_review_everywhere(compan
     ]
 
 
-def test_withdrawing_a_case_notifies_the_provider(client, company, paris):
+def test_withdrawing_a_case_notifies_the_provider(
+    client, company, paris, django_capture_on_commit_callbacks
+):
     client_file = sent_file(company, [paris])
     case = client_file.cases.get()
     client.force_login(company)
     mail.outbox.clear()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("domiciliation:withdraw", args=[case.public_id]))
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN

@@ -27,8 +27,8 @@ from domiciliation.services.signatures import (
     signature_sign,
 )
 from notifications import sms
-from tests.domiciliation.helpers import accepted_case
-from tests.factories import UserFactory, committed
+from tests.accounts.factories import UserFactory
+from tests.domiciliation.factories import accepted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ UA = "Mozilla/5.0 (test)"
 
 
 @pytest.fixture
-def case(company, paris, lyon, admin):
-    with committed():
+def case(company, paris, lyon, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
         case = accepted_case(company, [paris, lyon], admin)
         payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
         payment_confirm(payment=payment, amount=payment.amount, actor=company)
@@ -63,15 +63,15 @@ def _last_code(phone):
     return re.search(r"\b(\d{6})\b", text).group(1)
 
 
-def _sign(signature, user, code):
-    with committed():
+def _sign(django_capture_on_commit_callbacks, signature, user, code):
+    with django_capture_on_commit_callbacks(execute=True):
         return signature_sign(
             signature=signature, user=user, code=code, ip_address="203.0.113.7", user_agent=UA
         )
 
 
-def _request_code(signature, user):
-    with committed():
+def _request_code(django_capture_on_commit_callbacks, signature, user):
+    with django_capture_on_commit_callbacks(execute=True):
         return signature_request_code(signature=signature, user=user)
 
 
@@ -83,8 +83,10 @@ def test_the_contract_to_sign_is_stored_once_with_its_hash(case):
     assert "Nouvelle Start" in PdfReader(BytesIO(data)).pages[0].extract_text()
 
 
-def test_the_code_goes_by_sms_to_the_representatives_mobile(case, company):
-    row = _request_code(_signature(case, "company"), company)
+def test_the_code_goes_by_sms_to_the_representatives_mobile(
+    case, company, django_capture_on_commit_callbacks
+):
+    row = _request_code(django_capture_on_commit_callbacks, _signature(case, "company"), company)
     (message,) = sms.outbox
     assert message["to"] == "+33612345678"
     code = _last_code("+33612345678")
@@ -94,10 +96,12 @@ def test_the_code_goes_by_sms_to_the_representatives_mobile(case, company):
     assert CaseEvent.objects.filter(case=case, note__contains="06\u00a0••\u00a0••").exists()
 
 
-def test_the_company_signs_with_the_right_code_and_the_signature_is_recorded(case, company):
+def test_the_company_signs_with_the_right_code_and_the_signature_is_recorded(
+    case, company, django_capture_on_commit_callbacks
+):
     signature = _signature(case, "company")
-    _request_code(signature, company)
-    _sign(signature, company, _last_code("+33612345678"))
+    _request_code(django_capture_on_commit_callbacks, signature, company)
+    _sign(django_capture_on_commit_callbacks, signature, company, _last_code("+33612345678"))
     signature.refresh_from_db()
     contract = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.CONTRACT)
     assert signature.signer == company
@@ -111,77 +115,85 @@ def test_the_company_signs_with_the_right_code_and_the_signature_is_recorded(cas
     assert case.status == CaseStatus.PAID  # the domiciliataire has not signed yet
 
 
-def test_a_wrong_code_counts_an_attempt_and_five_need_a_new_code(case, company):
+def test_a_wrong_code_counts_an_attempt_and_five_need_a_new_code(
+    case, company, django_capture_on_commit_callbacks
+):
     signature = _signature(case, "company")
-    row = _request_code(signature, company)
+    row = _request_code(django_capture_on_commit_callbacks, signature, company)
     right = _last_code("+33612345678")
     wrong = "000000" if right != "000000" else "111111"
     for left in range(MAX_CODE_ATTEMPTS - 1, 0, -1):
         with pytest.raises(CaseRefused, match=f"Il vous reste {left}"):
-            _sign(signature, company, wrong)
+            _sign(django_capture_on_commit_callbacks, signature, company, wrong)
     with pytest.raises(CaseRefused, match="Demandez un nouveau code"):
-        _sign(signature, company, wrong)
+        _sign(django_capture_on_commit_callbacks, signature, company, wrong)
     row.refresh_from_db()
     assert row.attempts == MAX_CODE_ATTEMPTS
     # Even the right code no longer works.
     with pytest.raises(CaseRefused, match="Trop d’essais"):
-        _sign(signature, company, right)
+        _sign(django_capture_on_commit_callbacks, signature, company, right)
     signature.refresh_from_db()
     assert signature.signed_at is None
 
 
-def test_an_expired_code_is_refused(case, company):
+def test_an_expired_code_is_refused(case, company, django_capture_on_commit_callbacks):
     signature = _signature(case, "company")
-    _request_code(signature, company)
+    _request_code(django_capture_on_commit_callbacks, signature, company)
     code = _last_code("+33612345678")
     with (
         time_machine.travel(timezone.now() + timedelta(minutes=11)),
         pytest.raises(CaseRefused, match="expiré"),
     ):
-        _sign(signature, company, code)
+        _sign(django_capture_on_commit_callbacks, signature, company, code)
     signature.refresh_from_db()
     assert signature.signed_at is None
 
 
-def test_a_new_code_replaces_the_previous_one(case, company):
+def test_a_new_code_replaces_the_previous_one(case, company, django_capture_on_commit_callbacks):
     signature = _signature(case, "company")
-    _request_code(signature, company)
+    _request_code(django_capture_on_commit_callbacks, signature, company)
     first = _last_code("+33612345678")
     with pytest.raises(CaseRefused, match="Patientez une minute"):
-        _request_code(signature, company)
+        _request_code(django_capture_on_commit_callbacks, signature, company)
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        _request_code(signature, company)
+        _request_code(django_capture_on_commit_callbacks, signature, company)
         second = _last_code("+33612345678")
         if first != second:
             with pytest.raises(CaseRefused):
-                _sign(signature, company, first)
-        _sign(signature, company, second)
+                _sign(django_capture_on_commit_callbacks, signature, company, first)
+        _sign(django_capture_on_commit_callbacks, signature, company, second)
     signature.refresh_from_db()
     assert signature.signed_at is not None
 
 
-def test_a_code_sent_to_one_signer_does_not_sign_for_the_other(case, company, admin_with_phone):
+def test_a_code_sent_to_one_signer_does_not_sign_for_the_other(
+    case, company, admin_with_phone, django_capture_on_commit_callbacks
+):
     company_signature = _signature(case, "company")
     provider_signature = _signature(case, "provider")
-    _request_code(company_signature, company)
+    _request_code(django_capture_on_commit_callbacks, company_signature, company)
     company_code = _last_code("+33612345678")
-    _request_code(provider_signature, admin_with_phone)
+    _request_code(django_capture_on_commit_callbacks, provider_signature, admin_with_phone)
     with pytest.raises(CaseRefused):
-        _sign(provider_signature, admin_with_phone, company_code)
+        _sign(
+            django_capture_on_commit_callbacks, provider_signature, admin_with_phone, company_code
+        )
     provider_signature.refresh_from_db()
     assert provider_signature.signed_at is None
 
 
-def test_nobody_else_may_sign_or_ask_for_a_code(case, company, agent, lyon):
+def test_nobody_else_may_sign_or_ask_for_a_code(
+    case, company, agent, lyon, django_capture_on_commit_callbacks
+):
     outsiders = [agent, lyon.organization.memberships.get().user, UserFactory()]
     for outsider in outsiders:
         for party in ("company", "provider"):
             signature = _signature(case, party)
             if party == "company" or outsider != agent:
                 with pytest.raises(CaseRefused, match="ne vous est pas destiné"):
-                    _request_code(signature, outsider)
+                    _request_code(django_capture_on_commit_callbacks, signature, outsider)
     with pytest.raises(CaseRefused, match="ne vous est pas destiné"):
-        _request_code(_signature(case, "provider"), company)
+        _request_code(django_capture_on_commit_callbacks, _signature(case, "provider"), company)
     assert not sms.outbox
 
 
@@ -207,10 +219,12 @@ def test_an_admin_without_a_mobile_is_told_where_to_give_one(client, case, admin
     assert not sms.outbox
 
 
-def test_a_second_code_within_a_minute_is_refused_on_the_page(client, case, company):
+def test_a_second_code_within_a_minute_is_refused_on_the_page(
+    client, case, company, django_capture_on_commit_callbacks
+):
     client.force_login(company)
     url = reverse("domiciliation:signature", args=[_signature(case, "company").public_id])
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "code"})
     response = client.post(url, {"action": "code"})
     assert response.status_code == 400
@@ -219,19 +233,19 @@ def test_a_second_code_within_a_minute_is_refused_on_the_page(client, case, comp
     assert CaseEvent.objects.filter(case=case, note__contains="Patientez").exists()
 
 
-def test_at_most_ten_codes_a_day_per_signature(case, company):
+def test_at_most_ten_codes_a_day_per_signature(case, company, django_capture_on_commit_callbacks):
     signature = _signature(case, "company")
     start = timezone.now()
     for minute in range(10):
         with time_machine.travel(start + timedelta(minutes=2 * minute)):
-            _request_code(signature, company)
+            _request_code(django_capture_on_commit_callbacks, signature, company)
     with (
         time_machine.travel(start + timedelta(minutes=30)),
         pytest.raises(CaseRefused, match="Trop de codes"),
     ):
-        _request_code(signature, company)
+        _request_code(django_capture_on_commit_callbacks, signature, company)
     with time_machine.travel(start + timedelta(days=1, minutes=30)):
-        _request_code(signature, company)
+        _request_code(django_capture_on_commit_callbacks, signature, company)
     assert len(sms.outbox) == 11
 
 
@@ -254,19 +268,33 @@ def test_the_admin_gives_a_mobile_with_the_password(client, admin, case):
     assert admin.phone == "+33698765432"
 
 
-def test_a_case_not_paid_cannot_be_signed(company, paris, admin):
+def test_a_case_not_paid_cannot_be_signed(
+    company, paris, admin, django_capture_on_commit_callbacks
+):
     case = accepted_case(company, [paris], admin)
     signature = Signature.objects.create(case=case, party="company")
     with pytest.raises(CaseRefused, match="ne peut pas être signé"):
-        _request_code(signature, company)
+        _request_code(django_capture_on_commit_callbacks, signature, company)
 
 
 @pytest.fixture
-def signed_case(case, company, admin_with_phone):
-    _request_code(_signature(case, "company"), company)
-    _sign(_signature(case, "company"), company, _last_code("+33612345678"))
-    _request_code(_signature(case, "provider"), admin_with_phone)
-    _sign(_signature(case, "provider"), admin_with_phone, _last_code("+33698765432"))
+def signed_case(case, company, admin_with_phone, django_capture_on_commit_callbacks):
+    _request_code(django_capture_on_commit_callbacks, _signature(case, "company"), company)
+    _sign(
+        django_capture_on_commit_callbacks,
+        _signature(case, "company"),
+        company,
+        _last_code("+33612345678"),
+    )
+    _request_code(
+        django_capture_on_commit_callbacks, _signature(case, "provider"), admin_with_phone
+    )
+    _sign(
+        django_capture_on_commit_callbacks,
+        _signature(case, "provider"),
+        admin_with_phone,
+        _last_code("+33698765432"),
+    )
     case.refresh_from_db()
     return case
 
@@ -341,15 +369,27 @@ def test_both_parties_get_the_sealed_contract_and_the_company_its_attestation(si
 
 
 def test_a_request_withdrawn_meanwhile_does_not_stop_the_signature(
-    case, company, admin_with_phone, lyon
+    case, company, admin_with_phone, lyon, django_capture_on_commit_callbacks
 ):
     other = case.client_file.cases.get(provider=lyon)
-    _request_code(_signature(case, "company"), company)
-    _sign(_signature(case, "company"), company, _last_code("+33612345678"))
-    _request_code(_signature(case, "provider"), admin_with_phone)
+    _request_code(django_capture_on_commit_callbacks, _signature(case, "company"), company)
+    _sign(
+        django_capture_on_commit_callbacks,
+        _signature(case, "company"),
+        company,
+        _last_code("+33612345678"),
+    )
+    _request_code(
+        django_capture_on_commit_callbacks, _signature(case, "provider"), admin_with_phone
+    )
     other.status = CaseStatus.WITHDRAWN  # the company withdrew it in another tab
     other.save()
-    _sign(_signature(case, "provider"), admin_with_phone, _last_code("+33698765432"))
+    _sign(
+        django_capture_on_commit_callbacks,
+        _signature(case, "provider"),
+        admin_with_phone,
+        _last_code("+33698765432"),
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.SIGNED
 
@@ -385,14 +425,16 @@ def test_both_sides_see_the_documents(client, signed_case, company, agent):
     )
 
 
-def test_the_signing_page_through_the_views(client, case, company):
+def test_the_signing_page_through_the_views(
+    client, case, company, django_capture_on_commit_callbacks
+):
     signature = _signature(case, "company")
     url = reverse("domiciliation:signature", args=[signature.public_id])
     client.force_login(company)
     page = client.get(url).content.decode()
     assert "Recevoir un code par SMS" in page
     assert "06\u00a0••\u00a0••\u00a0••\u00a078" in page
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "code"}, follow=True)
     assert "Un code à 6 chiffres vient d’être envoyé" in response.content.decode()
     response = client.post(url, {"action": "sign", "code": "12a456", "consent": "on"})
@@ -400,7 +442,7 @@ def test_the_signing_page_through_the_views(client, case, company):
     assert "Le code compte 6 chiffres." in response.content.decode()
     response = client.post(url, {"action": "sign", "code": _last_code("+33612345678")})
     assert "Cochez la case" in response.content.decode()
-    with committed():
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
             {"action": "sign", "code": _last_code("+33612345678"), "consent": "on"},

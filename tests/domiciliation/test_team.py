@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership, User
-from tests.factories import MembershipFactory, committed
+from tests.accounts.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,16 @@ def admin(paris):
     return Membership.objects.get(organization=paris.organization, role="admin").user
 
 
-def _invite(client, email="nadia@paris.example"):
-    with committed():
+def _invite(django_capture_on_commit_callbacks, client, email="nadia@paris.example"):
+    with django_capture_on_commit_callbacks(execute=True):
         return client.post(TEAM, {"first_name": "Nadia", "last_name": "Roux", "email": email})
 
 
-def test_an_invited_agent_chooses_a_password_and_instructs_cases(client, admin, paris):
+def test_an_invited_agent_chooses_a_password_and_instructs_cases(
+    client, admin, paris, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
-    assert _invite(client).status_code == 302
+    assert _invite(django_capture_on_commit_callbacks, client).status_code == 302
     agent = User.objects.get(email="nadia@paris.example")
     assert not agent.has_usable_password()
     assert agent.memberships.get().role == Membership.Role.AGENT
@@ -47,9 +49,11 @@ def test_an_invited_agent_chooses_a_password_and_instructs_cases(client, admin, 
     assert client.get(TEAM).status_code == 403
 
 
-def test_an_address_already_in_use_is_refused_next_to_the_field(client, admin):
+def test_an_address_already_in_use_is_refused_next_to_the_field(
+    client, admin, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
-    response = _invite(client, email=admin.email.upper())
+    response = _invite(django_capture_on_commit_callbacks, client, email=admin.email.upper())
     assert response.status_code == 400
     assert "déjà utilisée par un autre compte" in response.content.decode()
     assert mail.outbox == []

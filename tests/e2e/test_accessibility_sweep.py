@@ -10,7 +10,7 @@ from cesu_orders.models import Beneficiary, Order
 from directory.models import Provider
 from domiciliation.models import Case, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
-from tests.domiciliation.helpers import accept
+from tests.domiciliation.factories import accept
 from tests.test_url_sweep import _has_arguments, _routes
 
 # Not pages: files, feeds, JSON, fragments, and actions that only answer a POST.

@@ -4,7 +4,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from domiciliation.models import Case, CaseStatus
-from tests.domiciliation.helpers import pdf_bytes
+from tests.domiciliation.factories import pdf_bytes
 
 
 def test_a_visitor_builds_a_file_and_sends_it_to_two_domiciliataires(portal, demo, tmp_path):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cesu_orders.models import Document, HelpRequest
-from tests.common.samples import pdf_bytes
+from tests.common.factories import pdf_bytes
 
 SENT = "Votre demande a bien été envoyée\u00a0; le service clients vous répondra par e-mail."
 

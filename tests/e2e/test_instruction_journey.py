@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from common.formats import french_datetime
 from domiciliation.models import Case, CaseStatus
-from tests.domiciliation.helpers import pdf_bytes
+from tests.domiciliation.factories import pdf_bytes
 
 
 def _review(page, proof_label, state, reason=None):

@@ -9,7 +9,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from accounts.models import User
 from domiciliation.models import Case, CaseStatus, Invoice
 from notifications import sms
-from tests.domiciliation.helpers import accept
+from tests.domiciliation.factories import accept
 
 DEMO_ADMIN_MOBILE = "+33698765432"
 

@@ -18,7 +18,7 @@ from tests.cesu_orders.factories import (
     place,
 )
 from tests.faults.harness import wait_until
-from tests.notifications.brokers import broker
+from tests.support.brokers import broker
 
 DELIVER = "notifications.tasks.deliver"
 

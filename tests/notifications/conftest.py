@@ -4,7 +4,7 @@ import pytest
 import redis
 
 from notifications import sms
-from tests.notifications.brokers import DOWN_BROKER_URL, REDIS_URL, broker
+from tests.support.brokers import DOWN_BROKER_URL, REDIS_URL, broker
 
 EVENT = "essai_rappel"
 

@@ -3,7 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
 
 CHANGELIST = reverse("admin:notifications_notification_changelist")

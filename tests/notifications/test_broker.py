@@ -10,7 +10,7 @@ from django.db import transaction
 
 from notifications.models import Notification
 from notifications.services import notifications_requeue_pending, notify
-from tests.notifications.brokers import DOWN_BROKER_URL, broker
+from tests.support.brokers import DOWN_BROKER_URL, broker
 
 
 def wait_for_status(notification: Notification, status: str, timeout: float = 10) -> None:

@@ -17,7 +17,7 @@ from notifications.services import (
     queue_email,
 )
 from notifications.tasks import deliver, requeue_pending
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from notifications.models import Notification
 from notifications.services import notify, queue_email
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 @pytest.mark.django_db

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from accounts.models import Membership, User
 from cesu_orders.models import Cart
 from domiciliation.models import ClientFile, ProofReview
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.cesu_orders.factories import TODAY, BeneficiaryFactory, funder_ready, table_post
 from tests.directory.factories import make_provider
-from tests.domiciliation.helpers import filled_file, sent_file, verified
-from tests.factories import MembershipFactory, UserFactory
+from tests.domiciliation.factories import filled_file, sent_file, verified
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.cesu_orders.factories import FunderFactory
 from tests.directory.factories import make_provider
-from tests.factories import MembershipFactory, UserFactory
 from tests.test_url_sweep import PUBLIC, _has_arguments, _routes
 
 PRIMARY, SECONDARY = Membership.Role.PRIMARY, Membership.Role.SECONDARY

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from domiciliation.models import Proof
-from tests.domiciliation.helpers import filled_file, pdf_bytes, verified
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.domiciliation.factories import filled_file, pdf_bytes, verified
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 import factory
 from allauth.account.models import EmailAddress
-from django.test import TestCase
 
 from accounts.models import Membership, Organization, User
 
@@ -40,11 +39,3 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = Membership.Role.PRIMARY
-
-
-def committed():
-    """Runs what the code under test queued with transaction.on_commit, as a real commit
-    would, inside the test's transaction. Kept for the tests not yet moved to pytest-django's
-    `django_capture_on_commit_callbacks(execute=True)` fixture (tests/domiciliation); new
-    tests use the fixture."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
