@@ -119,24 +119,22 @@ def proof_for(request, public_id) -> Proof:
     return proof
 
 
-def case_document_for(request, public_id) -> CaseDocument:
-    document = get_object_or_404(
-        CaseDocument.objects.select_related("case__client_file", "case__provider"),
-        public_id=public_id,
+def _of_visible_case(request, model, public_id):
+    """An object of a case (document, invoice) that the user may see, else a 404."""
+    item = get_object_or_404(
+        model.objects.select_related("case__client_file", "case__provider"), public_id=public_id
     )
-    if not may_see_case(request.user, document.case):
+    if not may_see_case(request.user, item.case):
         raise Http404
-    return document
+    return item
+
+
+def case_document_for(request, public_id) -> CaseDocument:
+    return _of_visible_case(request, CaseDocument, public_id)
 
 
 def invoice_for(request, public_id) -> Invoice:
-    invoice = get_object_or_404(
-        Invoice.objects.select_related("case__client_file", "case__provider"),
-        public_id=public_id,
-    )
-    if not may_see_case(request.user, invoice.case):
-        raise Http404
-    return invoice
+    return _of_visible_case(request, Invoice, public_id)
 
 
 def signature_for(public_id) -> Signature:
