@@ -45,6 +45,42 @@ def test_wrong_credentials_get_one_generic_french_message(client, manager):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture
+def hashes(monkeypatch):
+    """Counts the password hashes computed: checking a password and allauth's timing
+    mitigation (hashing the typed password for nobody) both encode once."""
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    calls = []
+    encode = MD5PasswordHasher.encode
+
+    def counting(self, password, salt):
+        calls.append(password)
+        return encode(self, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("login", "password"),
+    [
+        ("C100001", PASSWORD),
+        ("gestion@alpha.example", PASSWORD),
+        ("C100001", "mauvais-mot-de-passe"),
+        ("gestion@alpha.example", "mauvais-mot-de-passe"),
+        ("C999999", "mauvais-mot-de-passe"),
+        ("personne@nulle-part.example", "mauvais-mot-de-passe"),
+    ],
+)
+def test_each_attempt_costs_one_password_hash_whatever_the_identifier(
+    manager, hashes, login, password
+):
+    _login(Client(), login, password)
+
+    assert hashes == [password]
+
+
 def test_failed_logins_are_rate_limited(manager):
     client = Client()
     for _ in range(5):
