@@ -2,8 +2,10 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from .services import user_temporary_password_expired
 from .tenancy import SESSION_KEY, active_memberships, choose_membership
 
 ACTIVE_AT_KEY = "_active_at"
@@ -32,15 +34,26 @@ class OrganizationMiddleware:
 
 class PasswordChangeRequiredMiddleware:
     """While `user.must_change_password` is set, only the pages that let the user change
-    the password (or leave) are reachable; every other page redirects there."""
+    the password (or leave) are reachable; every other page redirects there. A session
+    opened with a temporary password ends when that password expires (72 hours): the
+    login would be refused by then, so the session that it opened is too."""
 
     ALLOWED_URL_NAMES = {"account_change_password", "account_set_password", "account_logout"}
     MESSAGE = "Pour sécuriser votre compte, choisissez un nouveau mot de passe avant de continuer."
+    EXPIRED = (
+        "Votre mot de passe temporaire a expiré et votre session a pris fin. Demandez-en un "
+        "nouveau avec «\u00a0Mot de passe oublié\u00a0»."
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user_temporary_password_expired(user):
+            logout(request)
+            messages.warning(request, self.EXPIRED, fail_silently=True)
+            return redirect("account_login")
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
