@@ -1,7 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.urls import reverse
 
 from notifications.services import queue_email
+
+from .backends import account_for_identifier
+from .lockout import login_locks, too_many_attempts_message
+from .services import user_lockout_notify
 
 # One message whatever was typed: it must not tell whether the identifier exists.
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
@@ -11,8 +16,6 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = DefaultAccountAdapter.error_messages | {
         "username_password_mismatch": LOGIN_FAILED,
         "email_password_mismatch": LOGIN_FAILED,
-        "too_many_login_attempts": "Trop de tentatives de connexion échouées. "
-        "Veuillez réessayer dans quelques minutes.",
     }
 
     def is_open_for_signup(self, request) -> bool:
@@ -23,6 +26,27 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
         """A company logs in with its e-mail address: it is also its identifier."""
         user.username = user.email
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's limits, with the time when the user may try again."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            locks = login_locks(request, self._get_login_attempts_cache_key(request, **credentials))
+            raise forms.ValidationError(
+                too_many_attempts_message(locks), code="too_many_login_attempts"
+            ) from error
+
+    def authentication_failed(self, request, **credentials) -> None:
+        """The failure that locks an account (its per-identifier limit) e-mails its owner."""
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        lock = next((lock for lock in login_locks(request, key) if lock.per == "key"), None)
+        identifier = credentials.get("username") or credentials.get("email")
+        if lock is None or not identifier:
+            return
+        user = account_for_identifier(identifier)
+        if user is not None and user.is_active:
+            user_lockout_notify(user=user, started=lock.started, ends=lock.ends)
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("home")

@@ -67,3 +67,13 @@ def unknown_template_variable_fails():
     previous, engine.string_if_invalid = engine.string_if_invalid, UnknownTemplateVariable("%s")
     yield
     engine.string_if_invalid = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached pages never carry from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
