@@ -118,3 +118,12 @@ def user_lockout_notify(*, user: User, started: float, ends) -> None:
         idempotency_key=f"account_locked:{user.pk}:{int(started)}",
         user=user,
     )
+
+
+@transaction.atomic
+def user_email_changed(*, user: User, old_email: str, new_email: str) -> None:
+    """After a confirmed change of address: an account whose login was its old address
+    (a company, an agent) logs in with the new one, and the old one is free again."""
+    if user.username.lower() == old_email.lower():
+        user.username = new_email
+        user.save(update_fields=["username"])

@@ -77,3 +77,11 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every staff account has."""
+    from tests.accounts.factories import with_totp
+
+    return with_totp(admin_user)
