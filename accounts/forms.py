@@ -1,6 +1,7 @@
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
@@ -39,6 +40,16 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         self.fields["oldpassword"].help_text = format_html(
             '<a href="{}">Mot de passe oublié&nbsp;?</a>', reverse("account_reset_password")
         )
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """« Mot de passe oublié » writes only to an account's own address: never to a new
+    address waiting for its confirmation (it gives no access before then)."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if user.email.lower() == email.lower()]
+        return email
 
 
 class SignupForm(AllauthSignupForm):

@@ -144,6 +144,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # address is confirmed by a link before the account can log in.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+# Following the link in the browser that signed up logs in (allauth does it only there).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # One address per account. Changing it (« Adresse e-mail », the password asked again)
 # takes effect only once the link sent to the new address is followed; the old address
 # is told, as it is of every password change and two-factor change.
@@ -158,6 +160,7 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "signup": "accounts.forms.SignupForm",
     "add_email": "accounts.forms.ChangeEmailForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
 }
 # Rate limits count per client IP: behind N trusted proxies (the load balancer), the IP is
 # read from X-Forwarded-For, not from the proxy's own address.
