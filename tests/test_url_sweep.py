@@ -50,6 +50,7 @@ PUBLIC = {
     "account_reauthenticate",
     "cesu_orders:registration",
     "cesu_orders:registration_done",
+    "cesu_orders:registration_received",
     "directory:home",
     "directory:search",
     "directory:selection",
