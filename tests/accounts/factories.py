@@ -24,6 +24,11 @@ def with_totp(user, secret: str = TOTP_SECRET):
 def totp_code(user, *, at=None) -> str:
     """The code `user`'s authenticator app shows now (or at `at`)."""
     secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    return totp_code_for_secret(secret, at=at)
+
+
+def totp_code_for_secret(secret: str, *, at=None) -> str:
+    """The code an authenticator app given `secret` shows now (or at `at`)."""
     moment = (at or timezone.now()).timestamp()
     return format_hotp_value(hotp_value(secret, int(moment) // 30))
 

@@ -18,6 +18,7 @@ from tests.accounts.factories import (
     MembershipFactory,
     UserFactory,
     totp_code,
+    totp_code_for_secret,
     with_totp,
 )
 from tests.test_url_sweep import PUBLIC, _has_arguments, _routes
@@ -33,9 +34,7 @@ def _login(client, login, password=PASSWORD):
 
 
 def _code_for_secret(secret: str, at=NOW) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(at.timestamp()) // 30))
+    return totp_code_for_secret(secret, at=at)
 
 
 @pytest.fixture
