@@ -124,6 +124,7 @@ def user_lockout_notify(*, user: User, started: float, ends) -> None:
 def user_email_changed(*, user: User, old_email: str, new_email: str) -> None:
     """After a confirmed change of address: an account whose login was its old address
     (a company, an agent) logs in with the new one, and the old one is free again."""
-    if user.username.lower() == old_email.lower():
+    taken = User.objects.filter(username__iexact=new_email).exclude(pk=user.pk).exists()
+    if user.username.lower() == old_email.lower() and not taken:
         user.username = new_email
         user.save(update_fields=["username"])
