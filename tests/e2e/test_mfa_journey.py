@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership
 from tests.accounts.factories import PASSWORD, MembershipFactory, totp_code, totp_code_for_secret
-from tests.directory.factories import ProviderOrganizationFactory, make_provider
+from tests.directory.factories import ProviderOrganizationFactory
 
 
 def _screenshots(portal, name):
@@ -20,7 +20,6 @@ def test_a_domiciliataire_admin_sets_up_two_factor_login_then_logs_in_with_a_cod
     portal, transactional_db
 ):
     organization = ProviderOrganizationFactory(name="Domiciliation Sécurité")
-    make_provider(organization=organization, name="Domiciliation Sécurité")
     admin = MembershipFactory(
         organization=organization,
         role=Membership.Role.ADMIN,
