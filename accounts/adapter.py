@@ -1,7 +1,19 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django import forms
 from django.urls import reverse
 
 from notifications.services import queue_email
+
+from .backends import account_for_identifier
+from .lockout import login_locks, too_many_attempts_message
+from .mfa import mfa_required
+from .services import user_lockout_notify
+from .tenancy import active_memberships
 
 # One message whatever was typed: it must not tell whether the identifier exists.
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
@@ -11,8 +23,6 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = DefaultAccountAdapter.error_messages | {
         "username_password_mismatch": LOGIN_FAILED,
         "email_password_mismatch": LOGIN_FAILED,
-        "too_many_login_attempts": "Trop de tentatives de connexion échouées. "
-        "Veuillez réessayer dans quelques minutes.",
     }
 
     def is_open_for_signup(self, request) -> bool:
@@ -23,6 +33,34 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
         """A company logs in with its e-mail address: it is also its identifier."""
         user.username = user.email
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's limits, with the time when the user may try again."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            locks = login_locks(request, self._get_login_attempts_cache_key(request, **credentials))
+            raise forms.ValidationError(
+                too_many_attempts_message(locks), code="too_many_login_attempts"
+            ) from error
+
+    def authentication_failed(self, request, **credentials) -> None:
+        """The failure that locks an account (its per-identifier limit) e-mails its owner."""
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        lock = next((lock for lock in login_locks(request, key) if lock.per == "key"), None)
+        identifier = credentials.get("username") or credentials.get("email")
+        if lock is None or not identifier:
+            return
+        user = account_for_identifier(identifier)
+        if user is not None and user.is_active:
+            user_lockout_notify(user=user, started=lock.started, ends=lock.ends)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A login less than ACCOUNT_REAUTHENTICATION_TIMEOUT old counts as the password
+        just typed: the two-factor set-up a login leads to does not ask for it again."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not logged_in_recently(self.request)
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("home")
@@ -51,7 +89,40 @@ class AccountAdapter(DefaultAccountAdapter):
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
 
-        request = allauth_context.request
-        return {"request": request, "email": email, "current_site": get_current_site(request)} | (
-            context
-        )
+        request = allauth_context.request or self.request
+        # A notice queued on commit may be rendered after its request: the site is then
+        # the portal's public address.
+        site = get_current_site(request) if request is not None else _PortalSite()
+        return {"request": request, "email": email, "current_site": site} | context
+
+
+class _PortalSite:
+    name = "Portail"
+
+    @property
+    def domain(self) -> str:
+        from django.conf import settings
+
+        return settings.PORTAL_BASE_URL.split("://", 1)[-1]
+
+
+def logged_in_recently(request) -> bool:
+    if request is None or not request.user.is_authenticated:
+        return False
+    records = get_authentication_records(request, request.user)
+    return bool(records) and (
+        time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    )
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "cannot_delete_authenticator": "Votre rôle exige la double authentification\u00a0: "
+        "elle ne peut pas être désactivée.",
+        "incorrect_code": "Ce code est incorrect ou a déjà servi.",
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Whoever must log in with a second factor cannot turn it off."""
+        user = authenticator.user
+        return not mfa_required(user, active_memberships(user))

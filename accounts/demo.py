@@ -1,12 +1,26 @@
 """Demo organizations and accounts listed in ARCHITECTURE.md (`seed_demo`)."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.utils import timezone
 
 from .models import Membership, Organization, User
 
 DEMO_PASSWORD = "Demo-portail-2026"  # noqa: S105 - documented demo password
 
 DEMO_PROVIDER_MOBILE = "+33698765432"
+
+# Domiciliataire admins and staff log in with a second factor (accounts.mfa). The demo's
+# have this authenticator-app key, published in the README: add it to any authenticator
+# app, or print the current codes with `python manage.py demo_codes`.
+DEMO_TOTP_SECRET = "PORTAILDEMOCESUDOMICILIATIONTOTP"  # noqa: S105 - documented demo key
+DEMO_TOTP_USERNAMES = [
+    "domiciliataire@demo.example",
+    "domiciliataire2@demo.example",
+    "staff@demo.example",
+]
 
 FUNDER_NAME = "Demo Industries"
 PROVIDER_NAME = "Demo Domiciliation Paris"
@@ -54,7 +68,15 @@ def seed(log) -> None:
         is_staff=True,
         is_superuser=True,
     )
+    for user in User.objects.filter(username__in=DEMO_TOTP_USERNAMES):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            RecoveryCodes.activate(user)
     log(f"Comptes de démonstration prêts (mot de passe : {DEMO_PASSWORD}).")
+    log(
+        "Double authentification des administrateurs et du staff : clé "
+        f"{DEMO_TOTP_SECRET}, ou `python manage.py demo_codes` pour le code du moment."
+    )
 
 
 def _user(username: str, email: str, **fields) -> User:
@@ -66,3 +88,8 @@ def _user(username: str, email: str, **fields) -> User:
         user.save(update_fields=["password"])
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
+
+
+def demo_totp_code() -> str:
+    """The code an authenticator app with the demo key shows now."""
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(timezone.now().timestamp()) // 30))

@@ -1,6 +1,11 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -37,6 +42,16 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         )
 
 
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """« Mot de passe oublié » writes only to an account's own address: never to a new
+    address waiting for its confirmation (it gives no access before then)."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if user.email.lower() == email.lower()]
+        return email
+
+
 class SignupForm(AllauthSignupForm):
     """A company's account: its e-mail address is its identifier."""
 
@@ -44,3 +59,69 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse e-mail"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ChangeEmailForm(AllauthAddEmailForm):
+    """« Modifier mon adresse e-mail »: the new address and the current password. The
+    change takes effect once the link sent to the new address is followed (allauth's
+    ACCOUNT_CHANGE_EMAIL), and the old address is told (ACCOUNT_EMAIL_NOTIFICATIONS)."""
+
+    password = forms.CharField(
+        label="Mot de passe actuel",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["email", "password"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        self.fields["email"].label = "Nouvelle adresse e-mail"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["email"].help_text = (
+            "Un lien de confirmation y sera envoyé\u00a0: l’adresse actuelle reste celle du "
+            "compte tant qu’il n’a pas été suivi."
+        )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Le mot de passe est incorrect.", code="password")
+        return password
+
+
+CODE_HELP = (
+    "Les 6\u00a0chiffres affichés par votre application d’authentification, ou l’un de vos "
+    "codes de secours."
+)
+
+
+def _code_field(form, *, label: str, help_text: str) -> None:
+    field = form.fields["code"]
+    field.label, field.help_text = label, help_text
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
+
+
+class MfaAuthenticateForm(AuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, label="Code de vérification", help_text=CODE_HELP)
+
+
+class MfaReauthenticateForm(ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, label="Code de vérification", help_text=CODE_HELP)
+
+
+class ActivateTotpForm(ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self,
+            label="Code affiché par l’application",
+            help_text="6\u00a0chiffres, renouvelés toutes les 30\u00a0secondes.",
+        )
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.exceptions import DomainError
+from common.formats import french_datetime
+from notifications.services import notify
 
 from .models import Membership, Organization, User
 
@@ -103,3 +105,26 @@ def user_set_phone(*, user: User, phone: str) -> None:
     """The user's own mobile (E.164, already checked), where their codes are sent."""
     user.phone = phone
     user.save(update_fields=["phone"])
+
+
+@transaction.atomic
+def user_lockout_notify(*, user: User, started: float, ends) -> None:
+    """Tells the owner that failed logins locked their account until `ends`: once per
+    lock-out (`started`, the oldest failure counted, names it)."""
+    notify(
+        "account_locked",
+        email=user.email,
+        context={"user": user, "until": french_datetime(ends)},
+        idempotency_key=f"account_locked:{user.pk}:{int(started)}",
+        user=user,
+    )
+
+
+@transaction.atomic
+def user_email_changed(*, user: User, old_email: str, new_email: str) -> None:
+    """After a confirmed change of address: an account whose login was its old address
+    (a company, an agent) logs in with the new one, and the old one is free again."""
+    taken = User.objects.filter(username__iexact=new_email).exclude(pk=user.pk).exists()
+    if user.username.lower() == old_email.lower() and not taken:
+        user.username = new_email
+        user.save(update_fields=["username"])

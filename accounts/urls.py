@@ -3,6 +3,9 @@ views are mapped one by one (not `include("allauth.urls")`) so that every URL is
 and no page we do not use is reachable."""
 
 from allauth.account import views as allauth_views
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.recovery_codes import views as recovery_code_views
+from allauth.mfa.totp import views as totp_views
 from django.urls import path, re_path
 
 from . import views
@@ -41,6 +44,40 @@ urlpatterns = [
         "mot-de-passe/nouveau/termine/",
         allauth_views.password_reset_from_key_done,
         name="account_reset_password_from_key_done",
+    ),
+    path("securite/", views.security, name="account_security"),
+    # Two-factor login (allauth.mfa): the authenticator app and the recovery codes.
+    path("double-authentification/", mfa_views.index, name="mfa_index"),
+    path("double-authentification/code/", mfa_views.authenticate, name="mfa_authenticate"),
+    path(
+        "double-authentification/reauthentification/",
+        mfa_views.reauthenticate,
+        name="mfa_reauthenticate",
+    ),
+    path(
+        "double-authentification/application/activer/",
+        totp_views.activate_totp,
+        name="mfa_activate_totp",
+    ),
+    path(
+        "double-authentification/application/desactiver/",
+        totp_views.deactivate_totp,
+        name="mfa_deactivate_totp",
+    ),
+    path(
+        "double-authentification/codes-de-secours/",
+        recovery_code_views.view_recovery_codes,
+        name="mfa_view_recovery_codes",
+    ),
+    path(
+        "double-authentification/codes-de-secours/nouveaux/",
+        recovery_code_views.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "double-authentification/codes-de-secours/telecharger/",
+        recovery_code_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
     ),
     path("organisations/", views.organization_list, name="organization_list"),
     path(

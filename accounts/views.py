@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .mfa import mfa_enabled, mfa_required
 from .models import Membership, Organization
 from .tenancy import SESSION_KEY
 
@@ -47,6 +48,15 @@ def home(request):
     if organization is not None and organization.kind in SPACE_HOMES:
         return redirect(SPACE_HOMES[organization.kind])
     return render(request, "accounts/home.html")
+
+
+def security(request):
+    """« Sécurité du compte »: the e-mail address, the password and two-factor login."""
+    context = {
+        "mfa_enabled": mfa_enabled(request.user),
+        "mfa_required": mfa_required(request.user, request.memberships),
+    }
+    return render(request, "accounts/security.html", context)
 
 
 def organization_list(request):

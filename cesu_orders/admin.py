@@ -51,8 +51,8 @@ NBSP = "\u00a0"
 
 @admin.register(Funder)
 class FunderAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "client_reference", "siret", "billing_city"]
-    search_fields = ["legal_name", "client_reference", "siret"]
+    list_display = ["legal_name", "client_reference", "siret", "billing_city", "contact_email"]
+    search_fields = ["legal_name", "client_reference", "siret", "contact_email"]
     autocomplete_fields = ["organization"]
 
 
@@ -132,18 +132,23 @@ class NewsItemAdmin(admin.ModelAdmin):
 
 @admin.register(RegistrationRequest)
 class RegistrationRequestAdmin(admin.ModelAdmin):
-    """Staff review the requests that did not match (« sous 12 heures ») and decide."""
+    """Staff review the requests that did not match (« sous 12 heures ») and decide: an
+    e-mail other than the financeur's contact address on file is checked with the
+    financeur before approval. Requests a later accepted one made moot are « Remplacée »."""
 
     list_display = [
         "client_reference",
         "invoice_number",
+        "invoice_amount",
         "last_name",
         "first_name",
         "email",
+        "contact_email_on_file",
         "status",
         "reason",
         "created_at",
     ]
+    list_select_related = ["funder"]
     list_filter = ["status", "reason"]
     search_fields = ["client_reference", "invoice_number", "email", "last_name"]
     readonly_fields = [
@@ -153,6 +158,10 @@ class RegistrationRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="e-mail de contact du dossier")
+    def contact_email_on_file(self, registration) -> str:
+        return registration.funder.contact_email if registration.funder else ""
 
     @admin.action(description="Accepter et créer le gestionnaire")
     def approve(self, request, queryset):

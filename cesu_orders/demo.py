@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.demo import FUNDER_NAME
 from accounts.models import Membership, Organization, User
+from common.money import format_euros
 from common.text import fold
 
 from .catalogue import ensure_default_catalogue, ensure_order_catalogue
@@ -67,6 +68,10 @@ NEWS = [
     ),
 ]
 
+# « S'inscrire en ligne » sends the temporary password to this address only (the README
+# gives it, with C100002's invoice and its amount).
+DEMO_TRANSPORTS_CONTACT = "contact@demo-transports.example"
+
 
 # 30 bénéficiaires: (civility, last name, first name).
 BENEFICIARIES = [
@@ -96,6 +101,7 @@ def seed(log) -> None:
             "billing_postcode": "69007",
             "billing_city": "Lyon",
             "customer_service_email": "service-clients@cesu.example",
+            "contact_email": "gestion@demo-industries.example",
             "customer_service_phone": "0820202001",
         },
     )
@@ -164,11 +170,16 @@ def seed_unregistered_funder(log) -> None:
         defaults={
             "client_reference": "C100002",
             "legal_name": "Demo Transports SARL",
+            "contact_email": DEMO_TRANSPORTS_CONTACT,
             "siret": "73282932000074",
             "billing_address": "3 quai du Port",
             "billing_postcode": "13002",
             "billing_city": "Marseille",
         },
+    )
+    # Databases seeded before the contact address existed get it too.
+    Funder.objects.filter(organization=organization, contact_email="").update(
+        contact_email=DEMO_TRANSPORTS_CONTACT
     )
     DeliveryAddress.objects.get_or_create(
         organization=organization,
@@ -198,7 +209,11 @@ def seed_unregistered_funder(log) -> None:
     staff = User.objects.get(username="staff@demo.example")
     _seed_past_orders(organization, manager=staff, dates=[date(2026, 10, 20)], postcode="13002")
     invoice = Invoice.objects.for_organization(organization).first()
-    log(f"Financeur Demo Transports (C100002) sans gestionnaire, facture {invoice.number}.")
+    log(
+        f"Financeur Demo Transports (C100002) sans gestionnaire : facture {invoice.number} de "
+        f"{format_euros(invoice.amount_incl_tax)} TTC, adresse de contact "
+        f"{DEMO_TRANSPORTS_CONTACT}."
+    )
 
 
 def _seed_past_orders(organization, *, manager, dates, postcode="69007") -> None:

@@ -71,6 +71,11 @@ urlpatterns = [
     ),
     path("inscription/", registration.registration, name="registration"),
     path("inscription/envoyee/", registration.registration_done, name="registration_done"),
+    path(
+        "inscription/transmise/",
+        registration.registration_received,
+        name="registration_received",
+    ),
     path("gestionnaires/", managers.manager_list, name="manager_list"),
     path("gestionnaires/ajouter/", managers.manager_create, name="manager_create"),
     path("gestionnaires/coordonnees/", managers.profile_edit, name="profile_edit"),

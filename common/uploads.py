@@ -1,7 +1,9 @@
 """Uploaded files: accepted for what they contain, not for their name. A PDF must open
-with pypdf, an image with Pillow; the size is capped; the stored name is a UUID."""
+with pypdf, an image with Pillow; the size is capped; the stored name is a UUID. A ZIP
+archive (an XLSX workbook) is measured from its directory before anything inflates it."""
 
 import uuid
+import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from common.exceptions import DomainError
 
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
@@ -96,3 +100,49 @@ class UuidUploadTo:
         extension = PurePath(filename).suffix.lower().lstrip(".")
         extension = extension if extension in EXTENSIONS.values() else "bin"
         return f"{self.prefix}/{uuid.uuid4().hex}.{extension}"
+
+
+class ArchiveRefused(DomainError):
+    """A ZIP archive that would cost too much to open; the message says why."""
+
+
+# An XLSX's XML parts inflate 5 to 20 times; a hundred times is already a file built to
+# be small. Parts under a megabyte are never a threat, whatever their ratio.
+MAX_ARCHIVE_RATIO = 100
+ARCHIVE_RATIO_FLOOR = 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 500
+
+
+def archive_check(file, *, max_uncompressed: int, max_ratio: int = MAX_ARCHIVE_RATIO) -> None:
+    """Refuses (ArchiveRefused) a ZIP archive whose parts would inflate past
+    `max_uncompressed` bytes in all, or one of whose large parts is compressed more than
+    `max_ratio` times, reading only its central directory. The sizes it declares are
+    safe to trust: Python's zipfile never inflates a part past its declared size."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ArchiveRefused("Ce fichier est illisible ou endommagé.") from error
+    finally:
+        file.seek(0)
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise ArchiveRefused(
+            f"Ce fichier contient plus de {MAX_ARCHIVE_ENTRIES}\u00a0éléments compressés\u00a0: "
+            "il n’est pas accepté."
+        )
+    for entry in entries:
+        if entry.file_size > ARCHIVE_RATIO_FLOOR and (
+            entry.file_size > max_ratio * max(entry.compress_size, 1)
+        ):
+            raise ArchiveRefused(
+                "Ce fichier est compressé de façon anormale (plus de "
+                f"{max_ratio}\u00a0fois)\u00a0: il n’est pas accepté. Enregistrez de nouveau "
+                "votre tableau depuis votre tableur."
+            )
+    if sum(entry.file_size for entry in entries) > max_uncompressed:
+        raise ArchiveRefused(
+            "Ce fichier dépasse "
+            f"{max_uncompressed // (1024 * 1024)}\u00a0Mo une fois décompressé\u00a0: "
+            "découpez-le en plusieurs fichiers."
+        )

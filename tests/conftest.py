@@ -67,3 +67,21 @@ def unknown_template_variable_fails():
     previous, engine.string_if_invalid = engine.string_if_invalid, UnknownTemplateVariable("%s")
     yield
     engine.string_if_invalid = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached pages never carry from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every staff account has."""
+    from tests.accounts.factories import with_totp
+
+    return with_totp(admin_user)

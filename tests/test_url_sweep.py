@@ -23,7 +23,7 @@ from cesu_orders.models import (
     UsageCategory,
 )
 from cesu_orders.services.beneficiaries import beneficiary_create
-from tests.accounts.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory, with_totp
 from tests.cesu_orders import factories as ordering
 from tests.cesu_orders.factories import (
     BeneficiaryFactory,
@@ -50,6 +50,7 @@ PUBLIC = {
     "account_reauthenticate",
     "cesu_orders:registration",
     "cesu_orders:registration_done",
+    "cesu_orders:registration_received",
     "directory:home",
     "directory:search",
     "directory:selection",
@@ -411,6 +412,7 @@ def test_private_pages_render_for_a_member_without_unknown_variables(client, ali
         published_at=timezone.now(),
     )
     NewsItem.objects.create(title="Nouveauté", body="Texte", published_at=timezone.now())
+    with_totp(alice)  # so that the pages of two-factor login have something to show
     client.force_login(alice)
     response = client.get(reverse(name))
     assert response.status_code in {200, 302, 405}

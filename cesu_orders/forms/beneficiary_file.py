@@ -16,6 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from common.exceptions import DomainError
 from common.text import fold
+from common.uploads import ArchiveRefused, archive_check
 
 from ..models import Beneficiary
 
@@ -25,6 +26,9 @@ MAX_IMPORT_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
 MAX_LINES = 10 * MAX_ROWS  # blank lines included
+# 5,000 rows of 40 cells are a few megabytes of XML: far more is a file built to exhaust
+# the server (a zip bomb), refused before openpyxl inflates anything.
+MAX_XLSX_UNCOMPRESSED = 40 * 1024 * 1024
 TOO_MANY_ROWS = (
     f"Le fichier dépasse {MAX_ROWS:,}\u00a0lignes".replace(",", "\u202f")
     + "\u00a0: découpez-le en plusieurs imports."
@@ -214,6 +218,10 @@ def _capped(lines) -> list[list[str]]:
 
 
 def _xlsx_lines(content: bytes) -> list[list[str]]:
+    try:
+        archive_check(io.BytesIO(content), max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except ArchiveRefused as error:
+        raise BeneficiaryImportError(str(error)) from error
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

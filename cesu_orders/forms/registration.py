@@ -1,6 +1,18 @@
+import re
+from decimal import Decimal
+
 from django import forms
 
 from common.phones import normalize_phone
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euros as printed on an invoice: « 1 234,56 € » as well as 1234.56."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value)
+        return super().to_python(value)
 
 
 class RegistrationForm(forms.Form):
@@ -15,12 +27,23 @@ class RegistrationForm(forms.Form):
     invoice_number = forms.CharField(
         label="Numéro de l’une de vos trois dernières factures", max_length=30
     )
+    invoice_amount = AmountField(
+        label="Montant TTC de cette facture (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        help_text="Le «\u00a0Total TTC\u00a0» imprimé sur la facture, par exemple 1\u00a0234,56.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     last_name = forms.CharField(label="Nom du gestionnaire", max_length=150)
     first_name = forms.CharField(label="Prénom du gestionnaire", max_length=150)
     email = forms.EmailField(
         label="Adresse e-mail",
         max_length=254,
-        help_text="Votre mot de passe temporaire vous sera envoyé à cette adresse.",
+        help_text="L’adresse de contact que le service clients connaît pour votre "
+        "entreprise\u00a0: votre mot de passe temporaire y est envoyé. Une autre adresse est "
+        "vérifiée par le service clients avant l’envoi.",
         error_messages={
             "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
         },

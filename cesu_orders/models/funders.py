@@ -27,6 +27,12 @@ class Funder(TenantModel):
     billing_address = models.CharField("adresse de facturation", max_length=255)
     billing_postcode = models.CharField("code postal", max_length=5)
     billing_city = models.CharField("ville", max_length=100)
+    contact_email = models.EmailField(
+        "e-mail de contact",
+        blank=True,
+        help_text="L’adresse du financeur connue du service clients (celle du contrat). "
+        "L’inscription en ligne n’envoie un mot de passe temporaire qu’à elle.",
+    )
     customer_service_email = models.EmailField("e-mail du service clients", blank=True)
     customer_service_phone = models.CharField(
         "téléphone du service clients", max_length=20, blank=True
@@ -68,11 +74,15 @@ class RegistrationRequest(models.Model):
         APPROVED = "approved", "Acceptée"
         PENDING = "pending", "À examiner"
         REJECTED = "rejected", "Refusée"
+        SUPERSEDED = "superseded", "Remplacée"
 
     class Reason(models.TextChoices):
         MATCHED = "matched", "Correspondance vérifiée"
         UNKNOWN_REFERENCE = "unknown_reference", "Référence client inconnue"
         INVOICE_MISMATCH = "invoice_mismatch", "Facture absente des trois dernières"
+        AMOUNT_MISMATCH = "amount_mismatch", "Montant TTC différent de celui de la facture"
+        EMAIL_NOT_ON_FILE = "email_not_on_file", "Adresse e-mail autre que celle du dossier"
+        SUPERSEDED = "superseded", "Remplacée par une inscription acceptée"
         ALREADY_REGISTERED = "already_registered", "Gestionnaire principal déjà actif"
         APPROVED_BY_STAFF = "approved_by_staff", "Acceptée par le service clients"
         REJECTED_BY_STAFF = "rejected_by_staff", "Refusée par le service clients"
@@ -80,6 +90,9 @@ class RegistrationRequest(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client_reference = models.CharField("référence client saisie", max_length=20)
     invoice_number = models.CharField("numéro de facture saisi", max_length=30)
+    invoice_amount = models.DecimalField(
+        "montant TTC saisi", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     first_name = models.CharField("prénom", max_length=150)
     last_name = models.CharField("nom", max_length=150)
     email = models.EmailField("adresse e-mail")
@@ -126,3 +139,8 @@ class RegistrationRequest(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def awaits_staff_check(self) -> bool:
+        """Everything matched but the e-mail, which staff check before any password."""
+        return self.status == self.Status.PENDING and self.reason == self.Reason.EMAIL_NOT_ON_FILE

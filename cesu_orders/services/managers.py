@@ -37,8 +37,8 @@ def phone_normalize(phone: str) -> str:
         raise ManagerError(error.messages[0], field="phone") from error
 
 
-def _check_email_free(email: str, *, user: User | None = None) -> None:
-    if email_in_use(email, user=user):
+def _check_email_free(email: str) -> None:
+    if email_in_use(email):
         raise ManagerError(
             "Cette adresse e-mail est déjà utilisée par un autre compte.", field="email"
         )
@@ -124,16 +124,10 @@ def manager_reactivate(*, funder: Funder, user: User, by: User) -> None:
 
 
 @transaction.atomic
-def manager_update_profile(
-    *, user: User, first_name: str, last_name: str, email: str, phone: str
-) -> User:
-    """Saves a manager's own details; the e-mail address stays unique across accounts and
-    becomes their primary, verified allauth address."""
-    phone = phone_normalize(phone)
-    _check_email_free(email, user=user)
-    if email.lower() != user.email.lower():
-        EmailAddress.objects.filter(user=user).delete()
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    user.first_name, user.last_name, user.email, user.phone = first_name, last_name, email, phone
-    user.save(update_fields=["first_name", "last_name", "email", "phone"])
+def manager_update_profile(*, user: User, first_name: str, last_name: str, phone: str) -> User:
+    """Saves a manager's own name and phone. Their e-mail address is not changed here: a
+    session alone must not redirect « Mot de passe oublié » (accounts' « Adresse e-mail »
+    page asks for the password and a confirmation from the new address)."""
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone_normalize(phone)
+    user.save(update_fields=["first_name", "last_name", "phone"])
     return user

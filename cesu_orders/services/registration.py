@@ -1,6 +1,11 @@
-"""« S'inscrire en ligne »: a financeur proves who it is with its client reference and
-one of its three latest invoices, and gets its primary manager with a temporary
-password; requests that do not match wait for staff."""
+"""« S'inscrire en ligne »: a financeur proves who it is with its client reference, one
+of its three latest invoices and that invoice's amount TTC (printed on the invoice only
+its holder has: client references and invoice numbers are sequential, hence guessable).
+The primary manager is created, and the temporary password sent, automatically only
+when the e-mail given is the financeur's contact address on file; every other request
+waits for staff (« sous 12 heures »), and a later accepted one supersedes it."""
+
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -56,6 +61,7 @@ def registration_submit(
     *,
     client_reference: str,
     invoice_number: str,
+    invoice_amount: Decimal,
     first_name: str,
     last_name: str,
     email: str,
@@ -63,14 +69,17 @@ def registration_submit(
     ip_address: str | None,
 ) -> RegistrationRequest:
     """Stores the request. When the reference exists, the invoice is among its three
-    latest (by issue date), no primary manager is active and the e-mail belongs to nobody,
-    creates the primary manager and e-mails a temporary password (APPROVED); otherwise the
-    request waits for staff (PENDING, with the reason) and nothing else is created."""
+    latest (by issue date) with that amount TTC, the e-mail is the financeur's contact
+    address on file and no primary manager exists, creates the primary manager and
+    e-mails it a temporary password (APPROVED, the reference's earlier pending requests
+    SUPERSEDED); otherwise the request waits for staff (PENDING, with the reason) and
+    nothing else is created."""
     reference = registration_normalize_reference(client_reference)
     funder = Funder.objects.select_for_update().filter(client_reference=reference).first()
     registration = RegistrationRequest(
         client_reference=reference,
         invoice_number=invoice_number.strip(),
+        invoice_amount=invoice_amount,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email.strip(),
@@ -93,19 +102,25 @@ def registration_submit(
 def _mismatch_reason(*, funder: Funder | None, registration: RegistrationRequest) -> str | None:
     if funder is None:
         return Reason.UNKNOWN_REFERENCE
-    if registration.invoice_number not in _latest_invoice_numbers(funder):
+    amounts = _latest_invoice_amounts(funder)
+    if registration.invoice_number not in amounts:
         return Reason.INVOICE_MISMATCH
+    if amounts[registration.invoice_number] != registration.invoice_amount:
+        return Reason.AMOUNT_MISMATCH
     if _manager_blocker(funder=funder, email=registration.email):
         return Reason.ALREADY_REGISTERED
+    if not funder.contact_email or funder.contact_email.lower() != registration.email.lower():
+        return Reason.EMAIL_NOT_ON_FILE
     return None
 
 
-def _latest_invoice_numbers(funder: Funder) -> list[str]:
-    return list(
+def _latest_invoice_amounts(funder: Funder) -> dict[str, Decimal]:
+    """Number → amount TTC of the financeur's three latest invoices."""
+    return dict(
         Invoice.objects.for_organization(funder.organization)
         .filter(kind=Invoice.Kind.INVOICE)
         .order_by("-issue_date", "-number")
-        .values_list("number", flat=True)[:LATEST_INVOICES]
+        .values_list("number", "amount_incl_tax")[:LATEST_INVOICES]
     )
 
 
@@ -141,6 +156,10 @@ def _manager_create(*, registration: RegistrationRequest, funder: Funder) -> Use
     password = user_set_temporary_password(user=user)
     registration.user = user
     registration.save(update_fields=["user"])
+    RegistrationRequest.objects.filter(
+        client_reference=registration.client_reference,
+        status=Status.PENDING,
+    ).exclude(pk=registration.pk).update(status=Status.SUPERSEDED, reason=Reason.SUPERSEDED)
     notify(
         "cesu_registration_approved",
         email=user.email,

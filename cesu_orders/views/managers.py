@@ -15,7 +15,7 @@ from ..access import (
     manager_for,
     primary_manager_required,
 )
-from ..forms.managers import ManagerForm
+from ..forms.managers import ManagerForm, ProfileForm
 from ..services import managers as services
 
 
@@ -51,10 +51,9 @@ def profile_edit(request):
     initial = {
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "email": user.email,
         "phone": display_phone(user.phone),
     }
-    form = ManagerForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.manager_update_profile(user=user, **form.cleaned_data)

@@ -1,5 +1,5 @@
 """« S'inscrire en ligne », public (no login): a financeur's future primary manager proves
-who they are with the client reference and one of the three latest invoices."""
+who they are with the client reference, one of the three latest invoices and its amount."""
 
 from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_not_required
@@ -11,8 +11,8 @@ from ..services.registration import registration_consume_attempt, registration_s
 # One message whatever failed: it must not tell which check did.
 NOT_VERIFIED = (
     "Nous n’avons pas pu vérifier votre inscription avec ces informations. Vérifiez votre "
-    "référence client et le numéro de facture, ou contactez le service clients\u00a0: votre "
-    "demande lui a été transmise."
+    "référence client, le numéro et le montant de la facture, ou contactez le service "
+    "clients\u00a0: votre demande lui a été transmise."
 )
 TOO_MANY = "Trop de demandes d’inscription. Veuillez réessayer plus tard."
 
@@ -31,6 +31,7 @@ def registration(request):
             submitted = registration_submit(
                 client_reference=data["client_reference"],
                 invoice_number=data["invoice_number"],
+                invoice_amount=data["invoice_amount"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
@@ -39,6 +40,8 @@ def registration(request):
             )
             if submitted.is_approved:
                 return redirect("cesu_orders:registration_done")
+            if submitted.awaits_staff_check:
+                return redirect("cesu_orders:registration_received")
             form.add_error(None, NOT_VERIFIED)
     return render(request, "cesu_orders/registration.html", {"form": form})
 
@@ -46,3 +49,9 @@ def registration(request):
 @login_not_required
 def registration_done(request):
     return render(request, "cesu_orders/registration_done.html")
+
+
+@login_not_required
+def registration_received(request):
+    """The invoice matched but the e-mail is not the one on file: staff check it first."""
+    return render(request, "cesu_orders/registration_received.html")

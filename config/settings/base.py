@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "anymail",
     "django_htmx",
     "csp",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.OrganizationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,7 +139,18 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up never tells whether an address has an account: an address already in use gets
+# the same answer (« check your inbox ») and its owner an e-mail saying so; every new
+# address is confirmed by a link before the account can log in.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Following the link in the browser that signed up logs in (allauth does it only there).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One address per account. Changing it (« Adresse e-mail », the password asked again)
+# takes effect only once the link sent to the new address is followed; the old address
+# is told, as it is of every password change and two-factor change.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -146,6 +159,8 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "change_password": "accounts.forms.ChangePasswordForm",
     "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.ChangeEmailForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
 }
 # Rate limits count per client IP: behind N trusted proxies (the load balancer), the IP is
 # read from X-Forwarded-For, not from the proxy's own address.
@@ -156,6 +171,23 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+
+# Two-factor login (allauth.mfa): an authenticator app (TOTP) with recovery codes.
+# Required for domiciliataire admins and platform staff (accounts.mfa), offered to
+# everybody else from « Sécurité du compte ».
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTotpForm",
+}
+# allauth refuses a new address on an account with two-factor login unless this is set,
+# for fear of a second, unverified address. Here an account has one address: a change
+# stays pending (and gives no access) until the link sent to it is followed, and no
+# account logs in before its address is confirmed (mandatory verification above).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Portail CESU et domiciliation")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

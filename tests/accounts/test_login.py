@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -45,6 +48,42 @@ def test_wrong_credentials_get_one_generic_french_message(client, manager):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture
+def hashes(monkeypatch):
+    """Counts the password hashes computed: checking a password and allauth's timing
+    mitigation (hashing the typed password for nobody) both encode once."""
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    calls = []
+    encode = MD5PasswordHasher.encode
+
+    def counting(self, password, salt):
+        calls.append(password)
+        return encode(self, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("login", "password"),
+    [
+        ("C100001", PASSWORD),
+        ("gestion@alpha.example", PASSWORD),
+        ("C100001", "mauvais-mot-de-passe"),
+        ("gestion@alpha.example", "mauvais-mot-de-passe"),
+        ("C999999", "mauvais-mot-de-passe"),
+        ("personne@nulle-part.example", "mauvais-mot-de-passe"),
+    ],
+)
+def test_each_attempt_costs_one_password_hash_whatever_the_identifier(
+    manager, hashes, login, password
+):
+    _login(Client(), login, password)
+
+    assert hashes == [password]
+
+
 def test_failed_logins_are_rate_limited(manager):
     client = Client()
     for _ in range(5):
@@ -54,6 +93,75 @@ def test_failed_logins_are_rate_limited(manager):
     assert response.status_code == 200
     assert "Trop de tentatives de connexion échouées" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _fail(client, login, times=1):
+    for _ in range(times):
+        response = _login(client, login, "mauvais-mot-de-passe")
+    return response
+
+
+LOCKED_AT = datetime.datetime(2026, 12, 3, 22, 0, 30, tzinfo=datetime.UTC)  # 23 h 00 Paris
+
+
+def test_a_locked_account_is_told_when_it_may_retry_and_its_owner_is_emailed_once(
+    manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = Client()
+    with (
+        time_machine.travel(LOCKED_AT, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _fail(client, "C100001", times=5)
+        refused = _login(client, "C100001")  # the right password, while the lock holds
+        _fail(Client(REMOTE_ADDR="203.0.113.9"), "gestion@alpha.example", times=3)
+
+    assert "_auth_user_id" not in client.session
+    assert (
+        "Trop de tentatives de connexion échouées. Vous pourrez réessayer à partir de "
+        "23\u00a0h\u00a006." in refused.content.decode()
+    )
+    [warning] = mailoutbox
+    assert warning.to == ["gestion@alpha.example"]
+    assert warning.subject == "Connexion à votre compte suspendue après plusieurs échecs"
+    assert "suspendue jusqu’au 3 décembre 2026 à 23\u00a0h\u00a006" in warning.body
+    assert "Mot de passe oublié" in warning.body
+
+    # The lock ends; five new failures lock it again, and the owner hears of it again.
+    with (
+        time_machine.travel(LOCKED_AT + datetime.timedelta(minutes=6), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert _login(Client(), "C100001").status_code == 302
+        _fail(client, "C100001", times=5)
+
+    assert len(mailoutbox) == 2
+
+
+def test_locking_an_unknown_identifier_reads_the_same_and_emails_nobody(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = Client()
+    with (
+        time_machine.travel(LOCKED_AT, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _fail(client, "C999999", times=6)
+
+    assert "Vous pourrez réessayer à partir de 23\u00a0h\u00a006." in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_one_ip_trying_many_accounts_is_stopped_by_the_per_ip_limit(manager):
+    attacker = Client(REMOTE_ADDR="198.51.100.7")
+    with time_machine.travel(LOCKED_AT, tick=False):
+        for number in range(10):
+            _fail(attacker, f"C90000{number}")
+        refused = _login(attacker, "C100001")
+        elsewhere = _login(Client(REMOTE_ADDR="192.0.2.1"), "C100001")
+
+    assert "Vous pourrez réessayer à partir de 23\u00a0h\u00a002." in refused.content.decode()
+    assert elsewhere.status_code == 302  # the owner, from another address, is not locked out
 
 
 def test_a_company_creates_its_account_with_its_email(

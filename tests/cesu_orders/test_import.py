@@ -2,8 +2,10 @@ import csv
 import datetime
 import io
 import time
+import tracemalloc
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +20,7 @@ from cesu_orders.services import beneficiary_import as services
 from cesu_orders.tasks import purge_beneficiary_imports
 from common.uploads import private_storage
 from tests.accounts.factories import MembershipFactory
+from tests.common.factories import xlsx_bomb, xlsx_shared_strings
 
 IMPORT_URL = reverse("cesu_orders:beneficiary_import")
 CONFIRM_URL = reverse("cesu_orders:beneficiary_import_confirm")
@@ -273,6 +276,48 @@ def test_it_refuses_a_file_over_5_mb(org_a):
 
     with pytest.raises(services.BeneficiaryImportError, match="taille maximale de 5\u00a0Mo"):
         preview_of(org_a, SimpleUploadedFile("gros.csv", big.encode()))
+
+
+def test_it_refuses_a_zip_bomb_workbook_at_once_without_inflating_it(client, bob):
+    """A valid .xlsx whose sharedStrings.xml is one 200 MB string, 200 KB zipped: once
+    it took openpyxl minutes and gigabytes; now the archive's directory refuses it."""
+    bomb = SimpleUploadedFile("bombe.xlsx", xlsx_bomb(200))
+    assert bomb.size < 300 * 1024
+    client.force_login(bob)  # a secondary manager may import
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        response = client.post(IMPORT_URL, {"file": bomb})
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Ce fichier est compressé de façon anormale (plus de 100\u00a0fois)\u00a0: il n’est "
+        "pas accepté. Enregistrez de nouveau votre tableau depuis votre tableur."
+    ]
+    assert elapsed < 1
+    assert peak < 20 * 1024 * 1024
+    assert not Beneficiary.objects.exists()
+
+
+def test_openpyxl_parses_workbooks_with_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+
+
+def test_a_workbook_with_xml_entities_is_refused_as_unreadable(org_a):
+    entities = (
+        b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>'
+    )
+    workbook = xlsx_shared_strings(lambda strings: strings.write(entities))
+
+    with pytest.raises(services.BeneficiaryImportError, match="illisible ou endommagé"):
+        preview_of(org_a, SimpleUploadedFile("f.xlsx", workbook))
 
 
 def test_apply_refuses_a_preview_with_an_error_row(org_a):

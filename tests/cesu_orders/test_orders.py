@@ -444,12 +444,12 @@ def test_a_financeur_without_its_profile_cannot_order(org_b, charlie):
 
 
 def test_registration_ignores_credit_notes(order, django_capture_on_commit_callbacks):
-    from cesu_orders.services.registration import _latest_invoice_numbers
+    from cesu_orders.services.registration import _latest_invoice_amounts
 
     with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Erreur")
     funder = order.organization.funder
-    assert _latest_invoice_numbers(funder) == ["FC-2026-000001"]
+    assert list(_latest_invoice_amounts(funder)) == ["FC-2026-000001"]
 
 
 def test_the_csv_export_neutralises_formulas(org_a, alice, address):

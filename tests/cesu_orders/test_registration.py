@@ -1,6 +1,7 @@
 import datetime
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -26,11 +27,19 @@ Status = RegistrationRequest.Status
 
 @pytest.fixture
 def funder(db):
-    """A financeur with four invoices: F-OLD is the fourth most recent."""
-    funder = FunderFactory(client_reference="C300001", legal_name="Alpha Conseil")
+    """A financeur with four invoices: F-OLD is the fourth most recent; F-B is for
+    1 234,56 € TTC. Its contact address on file is Claire Martin's."""
+    funder = FunderFactory(
+        client_reference="C300001",
+        legal_name="Alpha Conseil",
+        contact_email="Claire.Martin@example.com",
+    )
     for number, day in [("F-OLD", 1), ("F-A", 2), ("F-B", 3), ("F-LATEST", 4)]:
         InvoiceFactory(
-            organization=funder.organization, number=number, issue_date=datetime.date(2026, 3, day)
+            organization=funder.organization,
+            number=number,
+            issue_date=datetime.date(2026, 3, day),
+            amount_incl_tax=Decimal("1234.56") if number == "F-B" else Decimal("1200.00"),
         )
     return funder
 
@@ -39,6 +48,7 @@ def form_data(**overrides):
     return {
         "client_reference": " c300001 ",
         "invoice_number": " F-B ",
+        "invoice_amount": "1\u202f234,56 €",
         "last_name": "Martin",
         "first_name": "Claire",
         "email": "claire.martin@example.com",
@@ -122,8 +132,14 @@ def test_the_confirmation_page_says_an_email_was_sent(client, db):
         ({"client_reference": "C999999"}, Reason.UNKNOWN_REFERENCE),
         ({"invoice_number": "F-OTHER"}, Reason.INVOICE_MISMATCH),
         ({"invoice_number": "F-OLD"}, Reason.INVOICE_MISMATCH),
+        ({"invoice_amount": "1200"}, Reason.AMOUNT_MISMATCH),
     ],
-    ids=["unknown-reference", "invoice-of-another-funder", "fourth-most-recent-invoice"],
+    ids=[
+        "unknown-reference",
+        "invoice-of-another-funder",
+        "fourth-most-recent-invoice",
+        "amount-of-another-invoice",
+    ],
 )
 def test_it_gives_one_generic_message_when_nothing_matches(
     client, funder, django_capture_on_commit_callbacks, overrides, reason
@@ -343,6 +359,61 @@ def test_an_expired_temporary_password_is_refused_and_a_reset_renews_access(
         assert user.must_change_password is False
         assert user.temporary_password_expires_at is None
         assert client.login(username="C300001", password=NEW_PASSWORD)
+
+
+def test_a_guessed_invoice_with_an_outside_address_gives_no_account(
+    client, funder, django_capture_on_commit_callbacks
+):
+    """Once, C100002 + a sequential invoice number gave an account whose password went
+    to whatever address the form was given."""
+    response = submit(client, django_capture_on_commit_callbacks, email="pirate@dehors.example")
+
+    assert response.status_code == 302
+    assert response.url == reverse("cesu_orders:registration_received")
+    assert not User.objects.exists()
+    assert not mail.outbox
+    registration = RegistrationRequest.objects.get()
+    assert (registration.status, registration.reason) == (Status.PENDING, Reason.EMAIL_NOT_ON_FILE)
+    assert registration.invoice_amount == Decimal("1234.56")
+    page = client.get(response.url).content.decode()
+    assert "sous 12&nbsp;heures maximum (jours ouvrés)" in page
+
+
+def test_a_funder_without_a_contact_address_on_file_waits_for_staff(
+    client, funder, django_capture_on_commit_callbacks
+):
+    funder.contact_email = ""
+    funder.save()
+
+    response = submit(client, django_capture_on_commit_callbacks)
+
+    assert response.url == reverse("cesu_orders:registration_received")
+    assert not User.objects.exists()
+
+
+def test_a_later_accepted_registration_supersedes_the_wrong_ones(
+    client, funder, staff, django_capture_on_commit_callbacks
+):
+    submit(client, django_capture_on_commit_callbacks, invoice_number="F-OLD")
+    submit(client, django_capture_on_commit_callbacks, invoice_amount="12,00")
+    submit(client, django_capture_on_commit_callbacks)
+
+    statuses = list(
+        RegistrationRequest.objects.order_by("created_at", "pk").values_list("status", "reason")
+    )
+    assert statuses == [
+        (Status.SUPERSEDED, Reason.SUPERSEDED),
+        (Status.SUPERSEDED, Reason.SUPERSEDED),
+        (Status.APPROVED, Reason.MATCHED),
+    ]
+    client.force_login(staff)
+    listing = client.get(
+        reverse("admin:cesu_orders_registrationrequest_changelist") + "?status__exact=superseded"
+    ).content.decode()
+    assert listing.count('<td class="field-reason">Remplacée par une inscription acceptée') == 2
+    first = RegistrationRequest.objects.order_by("created_at", "pk").first()
+    refused = admin_action(client, staff, "approve", first, django_capture_on_commit_callbacks)
+    assert "est déjà « remplacée »" in refused.content.decode()
 
 
 def test_an_e_mail_longer_than_the_column_is_a_field_error():

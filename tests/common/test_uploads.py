@@ -6,8 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from common.uploads import MAX_UPLOAD_SIZE, UuidUploadTo, validate_upload
-from tests.common.factories import image_bytes, pdf_bytes
+from common.uploads import (
+    MAX_UPLOAD_SIZE,
+    ArchiveRefused,
+    UuidUploadTo,
+    archive_check,
+    validate_upload,
+)
+from tests.common.factories import image_bytes, pdf_bytes, xlsx_bomb, xlsx_bytes
 
 
 def _upload(content: bytes, name: str = "fichier.pdf") -> SimpleUploadedFile:
@@ -90,3 +96,42 @@ def test_a_decompression_bomb_is_refused_with_a_french_message():
     upload = SimpleUploadedFile("bombe.png", output.getvalue(), content_type="image/png")
     with pytest.raises(ValidationError, match="illisible ou endommagé"):
         validate_upload(upload)
+
+
+# ZIP archives (XLSX)
+
+
+def _archive_refusal(content: bytes, **options) -> ArchiveRefused:
+    with pytest.raises(ArchiveRefused) as caught:
+        archive_check(BytesIO(content), **options)
+    return caught.value
+
+
+def test_it_lets_an_ordinary_workbook_through_and_rewinds_it():
+    file = BytesIO(xlsx_bytes([["nom", "prenom"], ["Lefèvre", "Hélène"]]))
+    file.read(3)
+
+    archive_check(file, max_uncompressed=1024 * 1024)
+
+    assert file.tell() == 0
+
+
+def test_it_refuses_an_archive_that_inflates_past_the_cap():
+    error = _archive_refusal(xlsx_bytes([["nom"]] * 10), max_uncompressed=4096)
+
+    assert error.messages == [
+        "Ce fichier dépasse 0\u00a0Mo une fois décompressé\u00a0: découpez-le en plusieurs "
+        "fichiers."
+    ]
+
+
+def test_it_refuses_a_part_compressed_a_thousand_times_whatever_the_cap():
+    error = _archive_refusal(xlsx_bomb(5), max_uncompressed=1024**3)
+
+    assert "compressé de façon anormale (plus de 100\u00a0fois)" in error.messages[0]
+
+
+def test_it_refuses_what_is_not_a_zip_archive():
+    assert _archive_refusal(b"PK\x03\x04 pas une archive", max_uncompressed=1).messages == [
+        "Ce fichier est illisible ou endommagé."
+    ]

@@ -18,6 +18,7 @@ NOT_PAGES = {
     "sitemap",
     "health",
     "account_logout",
+    "mfa_download_recovery_codes",
     "cesu_orders:beneficiary_import_template",
     "cesu_orders:order_calendar",
     "domiciliation:stripe_webhook",

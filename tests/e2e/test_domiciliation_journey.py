@@ -61,6 +61,17 @@ def test_a_visitor_builds_a_file_and_sends_it_to_two_domiciliataires(portal, dem
     page.get_by_label("Mot de passe (confirmation)").fill("Un-mot-de-passe-solide-42")
     page.get_by_role("button", name="Créer mon compte").click()
 
+    # The address is confirmed before the account is used: the link logs in, in this
+    # browser, and brings the visitor back to the questionnaire.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmez votre adresse e-mail")
+    portal.assert_accessible()
+    portal.screenshot("request-confirm-email")
+    confirmation = next(m for m in mail.outbox if "paul@start.example" in m.to)
+    link = re.search(r"https?://\S+/compte/confirmation-e-mail/\S+/", confirmation.body).group(0)
+    page.goto(portal.url(link[link.index("/compte/") :]))
+    portal.assert_accessible()
+    page.get_by_role("button", name="Confirmer cette adresse").click()
+
     expect(page.get_by_role("heading", level=2)).to_have_text("Justificatifs")
     portal.assert_accessible()
     for label, path in [("Pièce d’identité", identity), ("Justificatif de domicile", address)]:
@@ -69,12 +80,6 @@ def test_a_visitor_builds_a_file_and_sends_it_to_two_domiciliataires(portal, dem
         card.get_by_role("button", name=re.compile("^Ajouter")).click()
         expect(page.get_by_role("status")).to_contain_text("enregistré")
     portal.screenshot("request-proofs")
-
-    # Confirm the e-mail address with the link allauth sent.
-    confirmation = next(m for m in mail.outbox if "paul@start.example" in m.to)
-    link = re.search(r"https?://\S+/compte/confirmation-e-mail/\S+/", confirmation.body).group(0)
-    page.goto(portal.url(link[link.index("/compte/") :]))
-    page.get_by_role("button", name=re.compile("Confirmer")).click()
 
     portal.goto("/domiciliation/")
     page.get_by_role("link", name="Reprendre le questionnaire").click()

@@ -11,7 +11,11 @@ NEW_PASSWORD = "Mon-espace-CESU-2026"
 
 
 def test_a_funder_registers_online_then_chooses_its_password(portal, transactional_db):
-    funder = FunderFactory(client_reference="C400001", legal_name="Gamma Industrie")
+    funder = FunderFactory(
+        client_reference="C400001",
+        legal_name="Gamma Industrie",
+        contact_email="ines.lefebvre@example.com",
+    )
     invoices = InvoiceFactory.create_batch(3, organization=funder.organization)
     page = portal.page
 
@@ -19,6 +23,7 @@ def test_a_funder_registers_online_then_chooses_its_password(portal, transaction
     expect(page.get_by_role("heading", level=1)).to_have_text("S’inscrire en ligne")
     page.get_by_label("Référence client", exact=True).fill("c400001")
     page.get_by_label("Numéro de l’une de vos trois dernières factures").fill(invoices[0].number)
+    page.get_by_label("Montant TTC de cette facture (€)").fill("1\u202f200,00")
     page.get_by_label("Nom du gestionnaire", exact=True).fill("Lefebvre")
     page.get_by_label("Prénom du gestionnaire").fill("Inès")
     page.get_by_label("Adresse e-mail").fill("ines.lefebvre@example.com")
@@ -60,6 +65,7 @@ def test_a_request_that_does_not_match_shows_one_generic_message(portal, transac
     portal.goto("/cesu/inscription/")
     page.get_by_label("Référence client", exact=True).fill("C400002")
     page.get_by_label("Numéro de l’une de vos trois dernières factures").fill("F-INCONNUE")
+    page.get_by_label("Montant TTC de cette facture (€)").fill("1200")
     page.get_by_label("Nom du gestionnaire", exact=True).fill("Lefebvre")
     page.get_by_label("Prénom du gestionnaire").fill("Inès")
     page.get_by_label("Adresse e-mail").fill("ines.lefebvre@example.com")
