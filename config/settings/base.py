@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.StoredFileErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.OrganizationMiddleware",
@@ -169,16 +170,41 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # Uploaded proofs, documents and attachments: never served by URL, only streamed by views
-# that check the right to see them. Production may use S3-compatible object storage.
+# that check the right to see them. On the local disk by default (`make run`, one
+# machine); in an S3-compatible bucket when S3_BUCKET is set, so that every web node and
+# worker reads the same files (production: a disk is one node's only).
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("S3_REGION", default="") or None,
+    "access_key": env("S3_ACCESS_KEY_ID", default=""),
+    "secret_key": env("S3_SECRET_ACCESS_KEY", default=""),
+    # Path-style addresses (endpoint/bucket/key) work with every S3-compatible server.
+    "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+    "signature_version": "s3v4",
 }
+if S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "common.s3.PrivateS3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": "media"},
+        },
+        "private": {
+            "BACKEND": "common.s3.PrivateS3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": "private"},
+        },
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        },
+    }
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # The order table posts 7 fields per line: 2,000 bénéficiaires with a few extra lines
