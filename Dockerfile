@@ -17,7 +17,8 @@ RUN pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build REDIS_URL=redis://build:6379/0 \
+    python manage.py collectstatic --noinput
 
 RUN useradd --create-home portail \
     && mkdir -p /app/media /app/private-media && chown portail /app/media /app/private-media
