@@ -1,9 +1,12 @@
 """Settings shared by every environment. Every value an operator may change is read
 here, once, from an environment variable; `.env.example` documents each one."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+
+from config.logging import logging_settings, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -33,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "sequences",
+    "django_structlog",
+    "django_prometheus",
     "common",
     "accounts",
     "notifications",
@@ -42,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency per view (config/metrics.py): first and last of the chain.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the web process in every environment, as in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -52,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id on every log line of the request and of the tasks it queues.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -60,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.OrganizationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -342,17 +352,37 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # seed_demo creates accounts with a published password: never in production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every render at INFO.
-    "loggers": {
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Structured logs (config/logging.py): JSON lines with the request id, also in the tasks
+# a request queued. DJANGO_LOG_FORMAT=console for lines a person reads.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = logging_settings(level=LOG_LEVEL, output=env("DJANGO_LOG_FORMAT", default="json"))
+structlog_configure()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+
+# Prometheus metrics at /metriques/ (config/metrics.py): readable with the token (HTTP
+# header « Authorization: Bearer <token> ») or from the operator's networks (CIDR,
+# comma-separated; the address the web node sees, so the scraper's, not a client's
+# behind the load balancer). Neither set: nobody reads them.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network.strip())
+    for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+    if network.strip()
+]
+
+# Error reports to Sentry when a DSN is given (off by default), personal data scrubbed
+# (config/sentry.py). Web nodes and workers alike.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Request start and end lines, below the access log's level of detail.
+DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
 
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

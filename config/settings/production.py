@@ -26,8 +26,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
-# The health endpoint is probed over plain HTTP by the load balancer.
-SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# The health and metrics endpoints are probed over plain HTTP by the load balancer and
+# the metrics scraper.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^metriques/$"]
 
 # Static files straight from the web nodes (WhiteNoise, in the base middleware),
 # compressed and cached forever under their hashed names.

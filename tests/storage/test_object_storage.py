@@ -156,8 +156,12 @@ def test_an_upload_while_the_storage_is_down_saves_nothing_and_can_be_tried_agai
         assert response.status_code == 302
         assert "Le stockage des fichiers ne répond pas" in _page(client, response)
         assert not Proof.objects.exists()  # no row names an object that is not there
+        health = client.get("/sante/")
+        assert health.status_code == 503
+        assert health.json()["storage"] == "error: StorageUnavailable"
 
         lone_s3_server.start()
+        assert client.get("/sante/").json()["storage"] == "ok"
         assert _upload(client, client_file, _pdf()).status_code == 302
         proof = Proof.objects.get()
         assert lone_s3_server.keys(prefix) == [f"{proof.file.name}"]
