@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.health import ANSWER_KEY, PING_LOCK_KEY, worker_answer
 from tests.support.brokers import DOWN_BROKER_URL, broker
+from tests.support.s3 import private_storage_as
 
 
 def test_health_reports_the_database_the_storage_and_tasks_run_in_process(client, db, settings):
@@ -38,14 +39,12 @@ def test_a_private_folder_that_cannot_be_made_makes_the_node_unhealthy(
     settings.REDIS_URL = ""
     blocking = tmp_path / "private-media"
     blocking.write_text("a file where the folder should be")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(blocking / "files")},
-        },
+    backend = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(blocking / "files")},
     }
-    response = client.get("/sante/")
+    with private_storage_as(backend):
+        response = client.get("/sante/")
     assert response.status_code == 503
     assert response.json()["storage"] == "error: NotADirectoryError"
 

@@ -50,8 +50,9 @@ def test_the_token_or_the_operators_network_reads_them(client):
 def test_latency_is_measured_per_view(client):
     client.get("/sante/")
     text = _scrape(client, **_bearer())
-    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="health"}' in (
-        text
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="health"}'
+        in (text)
     )
 
 

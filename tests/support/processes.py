@@ -161,6 +161,10 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -181,7 +185,9 @@ class Worker:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        wait_until(self._ready, timeout=20, failure=lambda: f"Worker not ready.\n{self.tail()}")
+
+    def wait_ready(self) -> None:
+        wait_until(self._ready, timeout=60, failure=lambda: f"Worker not ready.\n{self.tail()}")
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:

@@ -17,6 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db.models import FileField
 from django.test import override_settings
@@ -76,6 +77,10 @@ class S3Server:
         )
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
         arguments = [
             str(WEED),
             "server",
@@ -99,6 +104,8 @@ class S3Server:
             ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(arguments, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self) -> None:
         wait_until(
             self._answers, timeout=60, failure=lambda: f"SeaweedFS did not start.\n{self.tail()}"
         )
@@ -183,11 +190,23 @@ def new_prefix() -> str:
 
 @contextmanager
 def private_files_in(server: S3Server, prefix: str, **overrides):
-    """Every private file of the portal under `prefix` of the bucket for the duration:
-    the `private` storage and the file fields that use it (a field keeps the storage it
-    was given when its model was defined)."""
-    options = server.options(prefix, **overrides)
-    backend = {"BACKEND": "common.s3.PrivateS3Storage", "OPTIONS": options}
+    """Every private file of the portal under `prefix` of the bucket for the duration."""
+    backend = {
+        "BACKEND": "common.s3.PrivateS3Storage",
+        "OPTIONS": server.options(prefix, **overrides),
+    }
+    with private_storage_as(backend) as storage:
+        assert isinstance(storage, PrivateS3Storage)
+        yield storage
+
+
+@contextmanager
+def private_storage_as(backend: dict):
+    """The `private` storage built from `backend` for the duration, for the code that asks
+    `storages["private"]` and for the file fields (a field keeps the storage it was given
+    when its model was defined). Afterwards, the very same storage as before for both:
+    files saved through one are read through the other."""
+    original = storages["private"]
     fields = [
         field
         for model in apps.get_models()
@@ -196,19 +215,14 @@ def private_files_in(server: S3Server, prefix: str, **overrides):
         and getattr(field, "_storage_callable", None) is private_storage
     ]
     saved = [(field, field.storage) for field in fields]
-    with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-            "private": backend,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ):
-        storage = storages["private"]
-        assert isinstance(storage, PrivateS3Storage)
-        for field in fields:
-            field.storage = storage
-        try:
+    try:
+        with override_settings(STORAGES={**settings.STORAGES, "private": backend}):
+            storage = storages["private"]
+            for field in fields:
+                field.storage = storage
             yield storage
-        finally:
-            for field, previous in saved:
-                field.storage = previous
+    finally:
+        # Leaving the override made Django forget its storages: give back the original.
+        storages._storages["private"] = original
+        for field, previous in saved:
+            field.storage = previous
