@@ -134,3 +134,19 @@ class PrivateS3Storage(S3Storage):
                 self.bucket.meta.client.head_bucket(Bucket=self.bucket_name)
         except StoredFileMissing as error:  # the bucket itself is missing
             raise StorageUnavailable() from error
+
+    def bucket_create(self) -> bool:
+        """Creates the bucket unless it exists; True when it was created."""
+        try:
+            self.probe()
+        except StorageUnavailable:
+            with storage_errors(self.bucket_name, "create"):
+                self.bucket.create(**self._create_bucket_configuration())
+            return True
+        return False
+
+    def _create_bucket_configuration(self) -> dict:
+        # Outside us-east-1, S3 wants the region of a new bucket spelt out.
+        if self.region_name and self.region_name != "us-east-1":
+            return {"CreateBucketConfiguration": {"LocationConstraint": self.region_name}}
+        return {}

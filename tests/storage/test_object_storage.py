@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
@@ -284,3 +285,14 @@ def test_a_contract_is_rendered_signed_and_sealed_from_the_bucket(
         reader = PdfReader(io.BytesIO(file.read()))
     assert "CachetPortail" in str(reader.trailer["/Root"]["/AcroForm"]["/Fields"][0].get_object())
     assert "Nouvelle Start" in " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_create_bucket_makes_the_bucket_of_a_fresh_stack_once(s3_server, prefix, capsys):
+    with private_files_in(s3_server, prefix, bucket_name="portail-neuf"):
+        call_command("create_bucket")
+        call_command("create_bucket")
+    assert capsys.readouterr().out.splitlines() == [
+        "Bucket « portail-neuf » créé.",
+        "Bucket « portail-neuf » déjà là.",
+    ]
+    s3_server.client().head_bucket(Bucket="portail-neuf")
