@@ -381,7 +381,7 @@ if SENTRY_DSN:
         environment=env("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
-# Request start and end lines, below the access log's level of detail.
+# A 4xx answer is the visitor's mistake, not the portal's: logged at INFO like the rest.
 DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
 
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
