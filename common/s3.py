@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 # Error codes of an object (not a bucket) that does not exist.
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+# Opening a file to write: what fails there is a save.
+SAVING = {"write"}
 
 
 @contextmanager
@@ -32,12 +34,12 @@ def storage_errors(name: str, action: str):
         if code in MISSING_CODES:
             raise StoredFileMissing(name) from error
         logger.error("Object storage refused to %s %s: %s", action, name, code or error)
-        raise StorageUnavailable() from error
+        raise StorageUnavailable(saving=action in SAVING) from error
     except (BotoCoreError, Boto3Error, OSError) as error:
         if isinstance(error, FileNotFoundError):
             raise
         logger.error("Object storage unreachable to %s %s: %r", action, name, error)
-        raise StorageUnavailable() from error
+        raise StorageUnavailable(saving=action in SAVING) from error
 
 
 class ObjectStream:
@@ -102,6 +104,13 @@ class PrivateS3Storage(S3Storage):
         with storage_errors(name, "read"):
             answer = self.bucket.meta.client.get_object(Bucket=self.bucket_name, Key=key)
         return ObjectStream(answer["Body"], name=name, size=answer["ContentLength"])
+
+    def save(self, name, content, max_length=None):
+        try:
+            return super().save(name, content, max_length)
+        except StorageUnavailable as error:
+            # Whichever call failed (the name check, the upload), nothing was saved.
+            raise StorageUnavailable(saving=True) from error
 
     def _save(self, name, content):
         with storage_errors(name, "save"):

@@ -7,14 +7,17 @@ from .exceptions import DomainError
 
 
 class StorageUnavailable(DomainError):
-    """The file storage did not answer (or refused): nothing was saved, try again."""
+    """The file storage did not answer (or refused): try again later. `saving`: a file
+    was being saved, and was not."""
 
-    def __init__(self, message: str | None = None):
-        super().__init__(
-            message
-            or "Le stockage des fichiers ne répond pas pour le moment. Réessayez dans "
-            "quelques minutes\u00a0; un fichier que vous envoyiez n’a pas été enregistré."
-        )
+    def __init__(self, *, saving: bool = False):
+        messages = [
+            "Le stockage des fichiers ne répond pas pour le moment\u00a0: réessayez dans "
+            "quelques minutes."
+        ]
+        if saving:
+            messages.append("Le fichier envoyé n’a pas été enregistré.")
+        super().__init__(messages)
 
 
 class StoredFileMissing(DomainError, FileNotFoundError):

@@ -155,7 +155,9 @@ def test_an_upload_while_the_storage_is_down_saves_nothing_and_can_be_tried_agai
 
         response = _upload(client, client_file, _pdf())
         assert response.status_code == 302
-        assert "Le stockage des fichiers ne répond pas" in _page(client, response)
+        page = _page(client, response)
+        assert "Le stockage des fichiers ne répond pas" in page
+        assert "Le fichier envoyé n’a pas été enregistré." in page
         assert not Proof.objects.exists()  # no row names an object that is not there
         health = client.get("/sante/")
         assert health.status_code == 503
@@ -203,6 +205,7 @@ def test_a_download_cut_by_the_storage_fails_loudly_and_the_next_one_is_a_french
         assert response.status_code == 503
         assert response["Retry-After"] == "60"
         assert "Le stockage des fichiers ne répond pas" in response.content.decode()
+        assert "enregistré" not in response.content.decode()  # a download saves nothing
 
         lone_s3_server.start()
         assert b"".join(client.get(_download_url(proof)).streaming_content) == content
