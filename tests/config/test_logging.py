@@ -45,6 +45,8 @@ def _events(caplog, event: str) -> list[dict]:
     ]
 
 
+# The worker thread closes the database connections it finds: no test transaction then.
+@pytest.mark.django_db(transaction=True)
 def test_a_task_queued_by_a_request_logs_under_the_request_id(
     client, own_redis, caplog, capsys, settings
 ):

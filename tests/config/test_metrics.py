@@ -67,6 +67,8 @@ def test_outbox_rows_are_counted_by_channel_and_status(client, django_assert_max
     assert 'portail_outbox_notifications{channel="sms",status="sent"} 1.0' in text
 
 
+# The worker thread closes the database connections it finds: no test transaction then.
+@pytest.mark.django_db(transaction=True)
 def test_queue_length_and_task_failures_come_from_redis(client, own_redis):
     server, app = own_redis
     for _ in range(3):

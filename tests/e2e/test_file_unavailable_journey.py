@@ -22,9 +22,19 @@ DEAD_BUCKET = {
 }
 
 
-def _open_the_proof(portal, client_file, name):
+def _open_the_proof(portal, client_file, code):
+    """On « Justificatifs », the company clicks its proof `code`."""
     portal.goto(reverse("domiciliation:step", args=[client_file.public_id, 5]))
-    portal.page.get_by_role("link", name=name).click()
+    proof = client_file.proofs.get(proof_type__code=code, superseded_at__isnull=True)
+    portal.page.get_by_role("link", name=proof.original_name).click()
+
+
+def _looks_right_on_a_phone(portal, name):
+    portal.screenshot(f"{name}-1366")
+    portal.page.set_viewport_size({"width": 390, "height": 844})
+    assert portal.page.evaluate("document.documentElement.scrollWidth") <= 390
+    portal.screenshot(f"{name}-390")
+    portal.page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_a_missing_or_unreachable_file_is_a_french_page_with_a_way_back(portal, demo):

@@ -6,21 +6,19 @@ behind the load balancer (one Host for every node, the session cookie, CSRF toke
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import requests
-from django.conf import settings
 
-from tests.support.processes import LOOPBACK, free_port, stop_process, wait_until
+from tests.support.processes import LOOPBACK, LoggedServer, free_port
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 HOST = "portail.example"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class WebNode:
+class WebNode(LoggedServer):
     def __init__(self, name: str, *, directory: Path, env: dict[str, str], workers: int = 1):
         self.name = name
         self.port = free_port()
@@ -33,45 +31,20 @@ class WebNode:
             "GUNICORN_WORKERS": str(workers),
             "PROMETHEUS_MULTIPROC_DIR": str(directory / f"{name}-metrics"),
         }
-        self.process: subprocess.Popen | None = None
 
     def url(self, path: str) -> str:
         return f"http://{LOOPBACK}:{self.port}{path}"
 
-    def start(self) -> None:
-        self.launch()
-        self.wait_ready()
+    def command(self) -> list[str]:
+        return [GUNICORN, "--config", "python:config.gunicorn", "config.wsgi:application"]
 
-    def launch(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(GUNICORN), "--config", "python:config.gunicorn", "config.wsgi:application"],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def wait_ready(self) -> None:
-        wait_until(
-            self._answers, timeout=60, failure=lambda: f"{self.name} did not start.\n{self.tail()}"
-        )
-
-    def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(f"{self.name} exited.\n{self.tail()}")
+    def is_ready(self) -> bool:
         try:
             # The first request of a worker imports the views: a few seconds.
             requests.get(self.url("/sante/"), headers={"Host": HOST}, timeout=10)
         except requests.RequestException:
             return False
         return True
-
-    def stop(self) -> None:
-        stop_process(self.process)
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
 
     def log_lines(self) -> list[dict]:
         """The JSON lines of the log (gunicorn's own start-up lines are not JSON)."""

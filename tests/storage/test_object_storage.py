@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from cesu_orders.services.beneficiary_import import (
     BeneficiaryImportError,
@@ -33,20 +33,12 @@ from notifications import sms
 from notifications.models import Notification
 from notifications.services import MAX_ATTEMPTS
 from tests.accounts.factories import UserFactory
+from tests.common.factories import pdf_bytes
 from tests.domiciliation.factories import accepted_case
 from tests.notifications.factories import NotificationFactory
 from tests.support.s3 import new_prefix, private_files_in
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
-
-
-def _pdf(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=200, height=200)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 def _upload(client, client_file, content: bytes):
@@ -70,15 +62,15 @@ def test_an_uploaded_proof_lands_in_the_bucket_and_is_streamed_back_through_the_
 ):
     client.force_login(company)
     client_file = client_file_start(owner=company)
-    assert _upload(client, client_file, _pdf()).status_code == 302
+    assert _upload(client, client_file, pdf_bytes()).status_code == 302
 
     proof = Proof.objects.get()
     assert s3_server.keys(prefix) == [f"{proof.file.name}"]
     response = client.get(_download_url(proof))
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Length"] == str(len(_pdf()))
-    assert b"".join(response.streaming_content) == _pdf()
+    assert response["Content-Length"] == str(len(pdf_bytes()))
+    assert b"".join(response.streaming_content) == pdf_bytes()
     # The bytes come through the portal: no address of the bucket reaches the browser.
     assert s3_server.endpoint_url.split("//")[1] not in str(response.headers)
     client.force_login(UserFactory())
@@ -90,8 +82,8 @@ def test_a_replaced_proof_serves_the_new_object_and_keeps_the_version_decided_on
 ):
     client.force_login(company)
     client_file = client_file_start(owner=company)
-    _upload(client, client_file, _pdf(pages=1))
-    _upload(client, client_file, _pdf(pages=2))
+    _upload(client, client_file, pdf_bytes(pages=1))
+    _upload(client, client_file, pdf_bytes(pages=2))
 
     first, second = Proof.objects.order_by("pk")
     assert s3_server.keys(prefix) == sorted([f"{first.file.name}", f"{second.file.name}"])
@@ -117,7 +109,7 @@ def test_an_import_file_is_kept_read_back_and_deleted_in_the_bucket(s3_server, p
 def test_the_retention_purge_lists_the_bucket_and_deletes_only_what_is_older(
     s3_server, prefix, in_bucket
 ):
-    kept = in_bucket.save("help/kept.pdf", ContentFile(_pdf()))
+    kept = in_bucket.save("help/kept.pdf", ContentFile(pdf_bytes()))
     for _ in range(2):
         beneficiary_import_store(file=ContentFile(b"Matricule\r\n1\r\n"))
     assert beneficiary_imports_purge() == 0  # younger than a day: kept
@@ -132,7 +124,7 @@ def test_an_object_missing_from_the_bucket_is_a_french_page_and_is_logged(
 ):
     client.force_login(company)
     client_file = client_file_start(owner=company)
-    _upload(client, client_file, _pdf())
+    _upload(client, client_file, pdf_bytes())
     proof = Proof.objects.get()
     s3_server.delete(prefix, proof.file.name)
 
@@ -153,7 +145,7 @@ def test_an_upload_while_the_storage_is_down_saves_nothing_and_can_be_tried_agai
         client_file = client_file_start(owner=company)
         lone_s3_server.stop()
 
-        response = _upload(client, client_file, _pdf())
+        response = _upload(client, client_file, pdf_bytes())
         assert response.status_code == 302
         page = _page(client, response)
         assert "Le stockage des fichiers ne répond pas" in page
@@ -165,10 +157,10 @@ def test_an_upload_while_the_storage_is_down_saves_nothing_and_can_be_tried_agai
 
         lone_s3_server.start()
         assert client.get("/sante/").json()["storage"] == "ok"
-        assert _upload(client, client_file, _pdf()).status_code == 302
+        assert _upload(client, client_file, pdf_bytes()).status_code == 302
         proof = Proof.objects.get()
         assert lone_s3_server.keys(prefix) == [f"{proof.file.name}"]
-        assert b"".join(client.get(_download_url(proof)).streaming_content) == _pdf()
+        assert b"".join(client.get(_download_url(proof)).streaming_content) == pdf_bytes()
 
 
 def test_a_download_cut_by_the_storage_fails_loudly_and_the_next_one_is_a_french_page(
@@ -196,7 +188,6 @@ def test_a_download_cut_by_the_storage_fails_loudly_and_the_next_one_is_a_french
         lone_s3_server.stop()
         with pytest.raises(StorageUnavailable):
             received += _drain(chunks)
-        response.close()
         # The server drops the connection short of the announced length: the browser
         # reports a failed download rather than keeping a truncated file.
         assert received < len(content)
@@ -240,7 +231,7 @@ def test_an_email_whose_attachment_cannot_be_read_is_sent_once_the_storage_is_ba
 ):
     prefix = new_prefix()
     with private_files_in(lone_s3_server, prefix, max_attempts=1) as storage:
-        name = storage.save("contracts/contrat.pdf", ContentFile(_pdf()))
+        name = storage.save("contracts/contrat.pdf", ContentFile(pdf_bytes()))
         notification = _attachment_email(name)
         lone_s3_server.stop()
         enqueue("notifications.tasks.deliver", notification.pk)
@@ -255,7 +246,7 @@ def test_an_email_whose_attachment_cannot_be_read_is_sent_once_the_storage_is_ba
         enqueue("notifications.tasks.deliver", notification.pk)
         notification.refresh_from_db()
         assert notification.status == Notification.Status.SENT
-        assert mailoutbox[0].attachments[0][1] == _pdf()
+        assert mailoutbox[0].attachments[0][1] == pdf_bytes()
 
 
 def test_a_contract_is_rendered_signed_and_sealed_from_the_bucket(

@@ -67,6 +67,60 @@ def database_url() -> str:
     return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
 
 
+class LoggedServer:
+    """A server a test starts, its output in `log_path`: `command()` says how to start
+    it, `is_ready()` when it serves. Started with `start()`, or `launch()` now and
+    `wait_ready()` later, so that several boot side by side."""
+
+    name = "server"
+    log_path: Path
+    env: dict | None = None
+    process: subprocess.Popen | None = None
+    READY_TIMEOUT = 60
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def is_ready(self) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(part) for part in self.command()],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_ready(self) -> None:
+        wait_until(
+            self._ready,
+            timeout=self.READY_TIMEOUT,
+            failure=lambda: f"{self.name} not ready.\n{self.tail()}",
+        )
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            pytest.fail(f"{self.name} exited with {self.process.returncode}.\n{self.tail()}")
+        return self.is_ready()
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def tail(self) -> str:
+        """The end of the log, for a failure message."""
+        return self.output()[-5000:]
+
+
 class RedisServer:
     """redis-server on a free loopback port, without persistence: once stopped, what it
     held is lost, as after a crash. Started again, it listens on the same port."""
@@ -136,7 +190,7 @@ class RedisServer:
         return len(tags)
 
 
-class Worker:
+class Worker(LoggedServer):
     """`celery -A config worker` in its own process, on the test's Redis and database,
     with the settings an operator runs (config.settings.local); `env` adds to them (an
     SMTP sink, an S3 bucket)."""
@@ -158,56 +212,29 @@ class Worker:
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
-        self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
-        self.launch()
-        self.wait_ready()
+    def command(self) -> list[str]:
+        return [
+            CELERY,
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname={self.name}@localhost",
+        ]
 
-    def launch(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(CELERY),
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "--concurrency=1",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    f"--hostname={self.name}@localhost",
-                ],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def wait_ready(self) -> None:
-        wait_until(self._ready, timeout=60, failure=lambda: f"Worker not ready.\n{self.tail()}")
-
-    def _ready(self) -> bool:
-        if self.process.poll() is not None:
-            pytest.fail(f"Worker exited with {self.process.returncode}.\n{self.tail()}")
+    def is_ready(self) -> bool:
         return f"{self.name}@localhost ready." in self.output()
 
     def kill(self) -> None:
         """SIGKILL: no warm shutdown, no acknowledgement, no cleanup."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        stop_process(self.process)
-
-    def output(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def tail(self) -> str:
-        """The end of the log, for a failure message."""
-        return self.output()[-5000:]
 
     def tasks(self, name: str, outcome: str) -> list[str]:
         """The ids of the tasks `name` this worker logged as `outcome` ("received",

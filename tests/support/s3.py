@@ -6,14 +6,12 @@ them). Stopped, it refuses connections as a lost storage would; started again on
 same ports and directory, it serves what it held."""
 
 import json
-import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
-import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
@@ -24,14 +22,14 @@ from django.test import override_settings
 
 from common.s3 import PrivateS3Storage
 from common.uploads import private_storage
-from tests.support.processes import LOOPBACK, free_port, wait_until
+from tests.support.processes import LOOPBACK, LoggedServer, free_port
 
 WEED = Path(sys.executable).with_name("weed")
 ACCESS_KEY, SECRET_KEY, REGION = "portail-test", "portail-test-secret", "eu-west-3"
 BUCKET = "portail"
 
 
-class S3Server:
+class S3Server(LoggedServer):
     """SeaweedFS's master, volume, filer and S3 gateway in one process."""
 
     def __init__(self, directory: Path):
@@ -53,8 +51,8 @@ class S3Server:
                 }
             )
         )
+        self.name = "SeaweedFS"
         self.log_path = directory / "weed.log"
-        self.process: subprocess.Popen | None = None
         self.started_once = False
 
     @property
@@ -76,11 +74,7 @@ class S3Server:
             ),
         )
 
-    def start(self) -> None:
-        self.launch()
-        self.wait_ready()
-
-    def launch(self) -> None:
+    def command(self) -> list[str]:
         arguments = [
             str(WEED),
             "server",
@@ -102,17 +96,9 @@ class S3Server:
                 f"-{name}.port={self.ports[name]}",
                 f"-{name}.port.grpc={self.grpc_ports[name]}",
             ]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(arguments, stdout=log, stderr=subprocess.STDOUT)
+        return arguments
 
-    def wait_ready(self) -> None:
-        wait_until(
-            self._answers, timeout=60, failure=lambda: f"SeaweedFS did not start.\n{self.tail()}"
-        )
-
-    def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            pytest.fail(f"SeaweedFS exited with {self.process.returncode}.\n{self.tail()}")
+    def is_ready(self) -> bool:
         try:
             client = self.client()
             if BUCKET not in {entry["Name"] for entry in client.list_buckets()["Buckets"]}:
@@ -135,9 +121,6 @@ class S3Server:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
 
     def keys(self, prefix: str) -> list[str]:
         """The names of the objects under `prefix`, without it, sorted."""
