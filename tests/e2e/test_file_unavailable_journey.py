@@ -44,28 +44,20 @@ def test_a_missing_or_unreachable_file_is_a_french_page_with_a_way_back(portal, 
     identity.file.storage.delete(identity.file.name)
     portal.login("client@demo.example")
 
-    _open_the_proof(portal, client_file, identity.original_name)
+    _open_the_proof(portal, client_file, "identite")
     expect(page.get_by_role("heading", level=1)).to_have_text("Fichier introuvable")
     expect(page.get_by_text("Ce fichier est introuvable dans le stockage.")).to_be_visible()
     portal.assert_accessible()
-    portal.screenshot("file-missing-1366")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    portal.screenshot("file-missing-390")
+    _looks_right_on_a_phone(portal, "file-missing")
     page.get_by_role("link", name="Revenir à la page précédente").click()
     expect(page.get_by_role("link", name=identity.original_name)).to_be_visible()
 
-    page.set_viewport_size({"width": 1366, "height": 900})
     with private_storage_as(DEAD_BUCKET):
-        _open_the_proof(
-            portal, client_file, client_file.proofs.get(proof_type__code="domicile").original_name
-        )
+        _open_the_proof(portal, client_file, "domicile")
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Fichier momentanément indisponible"
         )
         expect(page.get_by_text("Le stockage des fichiers ne répond pas")).to_be_visible()
+        expect(page.get_by_text("n’a pas été enregistré")).to_have_count(0)
         portal.assert_accessible()
-        portal.screenshot("file-unavailable-1366")
-        page.set_viewport_size({"width": 390, "height": 844})
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        portal.screenshot("file-unavailable-390")
+        _looks_right_on_a_phone(portal, "file-unavailable")
