@@ -358,6 +358,8 @@ LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = logging_settings(level=LOG_LEVEL, output=env("DJANGO_LOG_FORMAT", default="json"))
 structlog_configure()
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# A 4xx answer is the visitor's mistake, not the portal's: logged at INFO like the rest.
+DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
 
 # Prometheus metrics at /metriques/ (config/metrics.py): readable with the token (HTTP
 # header « Authorization: Bearer <token> ») or from the operator's networks (CIDR,
@@ -381,8 +383,6 @@ if SENTRY_DSN:
         environment=env("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
-# A 4xx answer is the visitor's mistake, not the portal's: logged at INFO like the rest.
-DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
 
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
