@@ -17,10 +17,13 @@ RUN pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build REDIS_URL=redis://build:6379/0 \
+    python manage.py collectstatic --noinput
 
+# The local-disk folders serve only without S3_BUCKET (one machine); with it, the node
+# keeps no file of its own.
 RUN useradd --create-home portail \
     && mkdir -p /app/media /app/private-media && chown portail /app/media /app/private-media
 USER portail
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:config.gunicorn", "config.wsgi:application"]

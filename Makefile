@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 UV := $(PYTHON) -m uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format worker beat bench load
+.PHONY: install run test lint format worker beat bench bench-storage load
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -41,6 +41,10 @@ beat: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Private files on the local disk and in an S3 bucket (SeaweedFS), side by side.
+bench-storage: install
+	$(PY) bench/storage.py
 
 load: install
 	$(PY) bench/load.py

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .health import health_report
 from .mfa import mfa_enabled, mfa_required
 from .models import Membership, Organization
 from .tenancy import SESSION_KEY
@@ -81,25 +81,6 @@ def csrf_failure(request, reason=""):
 @login_not_required
 @never_cache
 def health(request):
-    """Liveness for the load balancer: the database answers, and Redis when configured."""
-    checks = {"database": _check(lambda: connection.cursor().execute("SELECT 1"))}
-    if settings.REDIS_URL:
-        checks["redis"] = _check(_ping_redis)
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
-
-
-def _ping_redis():
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
-
-
-def _check(probe) -> str:
-    try:
-        probe()
-    except Exception as exc:  # noqa: BLE001 - any failure makes the node unhealthy
-        return f"error: {exc.__class__.__name__}"
-    return "ok"
+    """Liveness for the load balancer and the operator (accounts.health)."""
+    report, status = health_report()
+    return JsonResponse(report, status=status)

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts import views as account_views
+from config.metrics import metrics
 from directory.sitemaps import SITEMAPS
 
 admin.site.site_header = "Portail – administration"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", account_views.landing, name="landing"),
     path("espace/", account_views.home, name="home"),
     path("sante/", account_views.health, name="health"),
+    path("metriques/", metrics, name="metrics"),
     path("accessibilite/", account_views.accessibility, name="accessibility"),
     path("mentions-legales/", account_views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),

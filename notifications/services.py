@@ -15,6 +15,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from common.exceptions import DomainError
 from common.queue import enqueue
 
 from .models import Notification
@@ -221,13 +222,28 @@ def _send(notification: Notification) -> str:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
-    storage = storages["private"]
     for attachment in notification.attachments:
-        with storage.open(attachment["path"], "rb") as file:
-            message.attach(attachment["name"], file.read(), attachment["mimetype"])
+        message.attach(attachment["name"], _attachment_content(attachment), attachment["mimetype"])
     message.send()
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     return "" if message_id is None else str(message_id)
+
+
+class AttachmentUnreadable(Exception):
+    """A file to attach could not be read from the private storage (bucket or disk)."""
+
+
+def _attachment_content(attachment: dict) -> bytes:
+    """The file, read through the storage API: on a worker with no disk of its own, from
+    the bucket. A failure names the attachment, for the row's last error."""
+    try:
+        with storages["private"].open(attachment["path"], "rb") as file:
+            return file.read()
+    except (DomainError, OSError) as error:
+        raise AttachmentUnreadable(
+            f"pièce jointe «\u00a0{attachment['name']}\u00a0» ({attachment['path']}) "
+            f"illisible\u00a0: {error}"
+        ) from error
 
 
 def _record_failure(notification: Notification, error: Exception) -> None:

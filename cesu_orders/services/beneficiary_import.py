@@ -152,10 +152,12 @@ def beneficiary_imports_purge(
     """Deletes the stored files of previews never confirmed: they hold personal data and
     serve nothing once the preview is stale. Returns how many were deleted."""
     storage = private_storage()
-    if not storage.exists(STORAGE_PREFIX):
+    try:
+        # Object storage has no folders: listing the prefix is the only way to know.
+        _, names = storage.listdir(STORAGE_PREFIX)
+    except FileNotFoundError:  # on disk, before the first import
         return 0
     limit = timezone.now() - older_than
-    _, names = storage.listdir(STORAGE_PREFIX)
     stale = [
         f"{STORAGE_PREFIX}/{name}"
         for name in names

@@ -1,9 +1,12 @@
 """Settings shared by every environment. Every value an operator may change is read
 here, once, from an environment variable; `.env.example` documents each one."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+
+from config.logging import logging_settings, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +37,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "sequences",
+    "django_structlog",
+    "django_prometheus",
     "common",
     "accounts",
     "notifications",
@@ -43,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency per view (config/metrics.py): first and last of the chain.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the web process in every environment, as in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -53,14 +60,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id on every log line of the request and of the tasks it queues.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.StoredFileErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.OrganizationMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,16 +212,41 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # Uploaded proofs, documents and attachments: never served by URL, only streamed by views
-# that check the right to see them. Production may use S3-compatible object storage.
+# that check the right to see them. On the local disk by default (`make run`, one
+# machine); in an S3-compatible bucket when S3_BUCKET is set, so that every web node and
+# worker reads the same files (production: a disk is one node's only).
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("S3_REGION", default="") or None,
+    "access_key": env("S3_ACCESS_KEY_ID", default=""),
+    "secret_key": env("S3_SECRET_ACCESS_KEY", default=""),
+    # Path-style addresses (endpoint/bucket/key) work with every S3-compatible server.
+    "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+    "signature_version": "s3v4",
 }
+if S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "common.s3.PrivateS3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": "media"},
+        },
+        "private": {
+            "BACKEND": "common.s3.PrivateS3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": "private"},
+        },
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        },
+    }
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # The order table posts 7 fields per line: 2,000 bénéficiaires with a few extra lines
@@ -348,17 +384,37 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # seed_demo creates accounts with a published password: never in production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every render at INFO.
-    "loggers": {
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Structured logs (config/logging.py): JSON lines with the request id, also in the tasks
+# a request queued. DJANGO_LOG_FORMAT=console for lines a person reads.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = logging_settings(level=LOG_LEVEL, output=env("DJANGO_LOG_FORMAT", default="json"))
+structlog_configure()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# A 4xx answer is the visitor's mistake, not the portal's: logged at INFO like the rest.
+DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
+
+# Prometheus metrics at /metriques/ (config/metrics.py): readable with the token (HTTP
+# header « Authorization: Bearer <token> ») or from the operator's networks (CIDR,
+# comma-separated; the address the web node sees, so the scraper's, not a client's
+# behind the load balancer). Neither set: nobody reads them.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network.strip())
+    for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+    if network.strip()
+]
+
+# Error reports to Sentry when a DSN is given (off by default), personal data scrubbed
+# (config/sentry.py). Web nodes and workers alike.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -1,7 +1,7 @@
 """Test settings: PostgreSQL when DATABASE_URL is set, fast hashing, captured e-mail and SMS."""
 
 from .base import *  # noqa: F403
-from .base import TEMPLATES
+from .base import LOG_LEVEL, TEMPLATES, env, logging_settings
 
 DEBUG = False
 SECRET_KEY = "test-key-not-secret"  # noqa: S105
@@ -26,3 +26,6 @@ DEMO_DATA_ALLOWED = True
 # Static files from the app directories as they are edited, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Log lines a person reads.
+LOGGING = logging_settings(level=LOG_LEVEL, output=env("DJANGO_LOG_FORMAT", default="console"))

@@ -17,6 +17,7 @@ from tests.test_url_sweep import _has_arguments, _routes
 NOT_PAGES = {
     "sitemap",
     "health",
+    "metrics",
     "account_logout",
     "mfa_download_recovery_codes",
     "cesu_orders:beneficiary_import_template",

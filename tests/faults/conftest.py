@@ -4,7 +4,8 @@ fail; the workers first, then Redis and the SMTP sink, then the database is flus
 import pytest
 
 from tests.cesu_orders.factories import catalogue  # noqa: F401 - shared fixture
-from tests.faults.harness import RedisServer, SmtpSink, Worker, database_url
+from tests.faults.harness import SmtpSink
+from tests.support.processes import LOOPBACK, RedisServer, Worker, database_url
 
 
 @pytest.fixture
@@ -39,8 +40,12 @@ def start_worker(transactional_db, tmp_path, redis_server, smtp_sink):
         worker = Worker(
             name=f"faults-worker-{len(workers) + 1}",
             broker_url=redis_server.url,
-            smtp_port=smtp_sink.port,
             directory=tmp_path,
+            env={
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": LOOPBACK,
+                "EMAIL_PORT": str(smtp_sink.port),
+            },
         )
         workers.append(worker)
         worker.start()

@@ -17,8 +17,8 @@ from tests.cesu_orders.factories import (
     line,
     place,
 )
-from tests.faults.harness import wait_until
 from tests.support.brokers import broker
+from tests.support.processes import wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
