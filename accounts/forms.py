@@ -1,8 +1,13 @@
+import time
+
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.urls import reverse
 from django.utils.html import format_html
+
+# A password typed at login this recently is not asked again by the forced change.
+JUST_LOGGED_IN = 15 * 60
 
 
 def _drop_placeholders(form) -> None:
@@ -28,10 +33,32 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
 
 
+def _just_logged_in_with_password(user) -> bool:
+    """The user of the current request logged in with a password a moment ago."""
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.core import context
+
+    request = context.request
+    if request is None:
+        return False
+    logins = [
+        record
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password"
+    ]
+    return bool(logins) and time.time() - logins[-1]["at"] < JUST_LOGGED_IN
+
+
 class ChangePasswordForm(AllauthChangePasswordForm):
+    """The password change. Forced after a login with a temporary password, it does not
+    ask again for the password typed a moment ago at login."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _drop_placeholders(self)
+        if self.user.must_change_password and _just_logged_in_with_password(self.user):
+            del self.fields["oldpassword"]
+            return
         self.fields["oldpassword"].help_text = format_html(
             '<a href="{}">Mot de passe oublié&nbsp;?</a>', reverse("account_reset_password")
         )

@@ -169,6 +169,12 @@ class ClientFile(models.Model):
         return self.company_name or f"Dossier du {self.created_at:%d/%m/%Y}"
 
     @property
+    def has_signed_contract(self) -> bool:
+        """A contract signed with one of the domiciliataires: the file is closed. Reads
+        `cases.all()` (prefetch it)."""
+        return any(case.is_signed for case in self.cases.all())
+
+    @property
     def needs_beneficial_owners(self) -> bool:
         """An individual entrepreneur has no beneficial owner to declare."""
         return self.legal_form not in ("", self.LegalForm.EI)

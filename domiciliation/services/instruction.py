@@ -3,7 +3,7 @@ offer, then accepts the case or « classe sans suite ». Each service locks the 
 that two agents acting at once are served one after the other."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -37,11 +37,22 @@ class ReviewDecision:
     reason: str = ""
 
 
+# The deadline falls at the end of a day, a time a person remembers: « avant le
+# 29 octobre 2026 à 23 h 59 ».
+END_OF_DAY = time(23, 59)
+
+
 def payment_deadline(accepted_at: datetime) -> datetime:
-    """The one rule for the first payment's deadline: acceptance + 7 days, at the same
-    time on the Paris clock, even across a change to or from summer time."""
+    """The one rule for the first payment's deadline: the end (23 h 59, Paris time) of
+    the seventh day after acceptance, and never less than 7 days (a case accepted at
+    23 h 59 m 30 s gets 7 days to the second). Summer time changes nothing: the day is
+    counted on the Paris calendar."""
     local = timezone.localtime(accepted_at)
-    return timezone.make_aware(local.replace(tzinfo=None) + PAYMENT_DELAY)
+    end_of_seventh_day = timezone.make_aware(
+        datetime.combine(local.date() + PAYMENT_DELAY, END_OF_DAY)
+    )
+    # In UTC: 7 days of real time, whatever the clocks do.
+    return max(end_of_seventh_day, accepted_at.astimezone(UTC) + PAYMENT_DELAY)
 
 
 @transaction.atomic

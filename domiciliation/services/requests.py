@@ -272,6 +272,7 @@ def client_file_send(
     if not email_verified(actor):
         raise RequestRefused(EMAIL_NOT_VERIFIED)
     client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    _refuse_if_signed(client_file)
     proof_types = list(ProofType.objects.filter(is_active=True))
     missing = missing_before_sending(client_file, proof_types)
     if missing:

@@ -282,14 +282,15 @@ def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(
         client.post(_url("case_accept", case))
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
-    assert case.payment_due_at == NOW + timedelta(days=7)
+    # The end of the seventh day, Paris time.
+    assert case.payment_due_at == timezone.make_aware(timezone.datetime(2026, 11, 30, 23, 59))
     assert case.decided_by == admin
     (message,) = mail.outbox
     assert message.to == ["paul@start.example"]
     assert "accepté" in message.subject
     # (3 × 30 + 50) × 1.2 = 168 €
     assert "168,00\u00a0€ TTC" in message.body
-    assert "avant le 30 novembre 2026 à 10\u00a0h\u00a000" in message.body
+    assert "avant le 30 novembre 2026 à 23\u00a0h\u00a059" in message.body
     assert "http://testserver/domiciliation/" in message.body
 
 

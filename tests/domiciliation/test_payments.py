@@ -73,19 +73,46 @@ def _pay(django_capture_on_commit_callbacks, case, company):
 # The deadline
 
 
-def test_the_deadline_keeps_the_paris_clock_across_the_end_of_summer_time():
+def test_the_deadline_is_the_end_of_the_seventh_day_in_paris_time():
+    accepted = timezone.make_aware(timezone.datetime(2026, 11, 23, 2, 31), PARIS)
+    local = timezone.localtime(payment_deadline(accepted))
+    assert (local.day, local.month, local.hour, local.minute) == (30, 11, 23, 59)
+
+
+def test_the_deadline_keeps_the_paris_calendar_across_the_end_of_summer_time():
     accepted = timezone.make_aware(timezone.datetime(2026, 10, 22, 10, 0), PARIS)
     deadline = payment_deadline(accepted)
     local = timezone.localtime(deadline)
-    assert (local.day, local.month, local.hour, local.minute) == (29, 10, 10, 0)
-    # 7 days and 1 hour of real time: the clocks went back on 25 October.
-    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(days=7, hours=1)
+    assert (local.day, local.month, local.hour, local.minute) == (29, 10, 23, 59)
+    # The clocks went back on 25 October: one more hour of real time.
+    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(
+        days=7, hours=14, minutes=59
+    )
 
 
-def test_the_deadline_keeps_the_paris_clock_across_the_start_of_summer_time():
+def test_the_deadline_keeps_the_paris_calendar_across_the_start_of_summer_time():
     accepted = timezone.make_aware(timezone.datetime(2027, 3, 25, 18, 30), PARIS)
-    local = timezone.localtime(payment_deadline(accepted))
-    assert (local.day, local.month, local.hour, local.minute) == (1, 4, 18, 30)
+    deadline = payment_deadline(accepted)
+    local = timezone.localtime(deadline)
+    assert (local.day, local.month, local.hour, local.minute) == (1, 4, 23, 59)
+    # The clocks went forward on 28 March: one hour less of real time, still 7 days.
+    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(
+        days=7, hours=4, minutes=29
+    )
+
+
+@pytest.mark.parametrize(
+    "accepted",
+    [
+        (2026, 11, 23, 23, 59, 30),  # a few seconds before midnight
+        (2026, 10, 24, 23, 59, 59),  # the night before the clocks go back
+        (2027, 3, 27, 23, 59, 59),  # the night before the clocks go forward
+    ],
+)
+def test_the_deadline_always_leaves_at_least_seven_days(accepted):
+    accepted = timezone.make_aware(timezone.datetime(*accepted), PARIS)
+    real_time = payment_deadline(accepted).astimezone(UTC) - accepted.astimezone(UTC)
+    assert real_time >= timedelta(days=7)
 
 
 def test_both_sides_see_the_deadline_in_paris_time(client, company, paris, admin):
@@ -98,8 +125,8 @@ def test_both_sides_see_the_deadline_in_paris_time(client, company, paris, admin
         provider_page = client.get(
             reverse("domiciliation_provider:case_payment", args=[case.public_id])
         )
-    # 22:30 UTC on the 29th is 23:30 in Paris, after the end of summer time.
-    expected = "29 octobre 2026 à 23\u00a0h\u00a030"
+    # The end of 29 October in Paris, after the end of summer time.
+    expected = "29 octobre 2026 à 23\u00a0h\u00a059"
     assert expected in page.content.decode()
     assert "168,00\u00a0€" in page.content.decode()
     assert expected in provider_page.content.decode()
