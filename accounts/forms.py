@@ -2,6 +2,7 @@ import time
 
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.urls import reverse
 from django.utils.html import format_html
@@ -71,3 +72,13 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse e-mail"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    """« Confirmer l’accès »: the page itself offers « Mot de passe oublié ? »."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        self.fields["password"].label = "Mot de passe"
+        self.fields["password"].help_text = ""

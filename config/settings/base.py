@@ -146,6 +146,7 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "change_password": "accounts.forms.ChangePasswordForm",
     "signup": "accounts.forms.SignupForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
 # Rate limits count per client IP: behind N trusted proxies (the load balancer), the IP is
 # read from X-Forwarded-For, not from the proxy's own address.
