@@ -45,7 +45,8 @@ def _assert_the_portals(message):
         assert "example.com" not in text
     assert not message.subject.startswith("[")
     assert "Portail CESU & domiciliation" in message.body
-    assert "Portail <span" in html and "CESU &amp; domiciliation" in html
+    assert "Portail <span" in html
+    assert "CESU &amp; domiciliation" in html
     assert message.from_email.startswith("Portail CESU & domiciliation <")
     assert typography_faults(message.subject) == []
     assert typography_faults(message.body) == []
@@ -107,7 +108,8 @@ def test_the_confirmation_mail_of_a_new_company_links_to_the_public_address(
     (message,) = [m for m in mail.outbox if m.to == ["fondatrice@start.example"]]
     assert message.subject == "Bienvenue\u00a0! Confirmez votre adresse e-mail"
     assert f"{PUBLIC}/compte/confirmation-e-mail/" in message.body
-    assert "Bonjour, c’est" not in message.body and "Bonjour, c'est" not in message.body
+    assert "Bonjour, c’est" not in message.body
+    assert "Bonjour, c'est" not in message.body
     _assert_the_portals(message)
     notification = Notification.objects.get(recipient="fondatrice@start.example")
     assert notification.event == "account_email_email_confirmation_signup"

@@ -393,6 +393,11 @@ def test_the_history_filters_by_year_and_status(
     with django_assert_max_num_queries(10):
         page = client.get(HISTORY).content.decode()
     assert all(o.number in page for o in orders)
+    # Each row links straight to its invoice.
+    for order in orders:
+        invoice = order.invoices.get()
+        url = reverse("cesu_orders:invoice_download", args=[invoice.public_id])
+        assert f'<a class="nowrap" href="{url}">Facture {invoice.number}' in page
     page = client.get(HISTORY + "?annee=2025").content.decode()
     assert [o.number in page for o in orders] == [True, False, False]
     page = client.get(HISTORY + "?statut=delivered").content.decode()
