@@ -69,3 +69,11 @@ def test_favicon_ico_is_served(client, db):
     assert path is not None
     with Image.open(path) as icon:
         assert icon.format == "ICO"
+
+
+def test_the_registration_links_to_the_terms_of_use_it_asks_to_accept(client, db):
+    page = client.get(reverse("cesu_orders:registration")).content.decode()
+    terms = f"{reverse('legal_notice')}#conditions-utilisation"
+    assert f'<a href="{terms}" target="_blank">Lire les conditions d’utilisation' in page
+    notice = client.get(reverse("legal_notice")).content.decode()
+    assert '<h2 id="conditions-utilisation">Conditions d’utilisation</h2>' in notice
