@@ -38,7 +38,7 @@ def _read_the_contract(page):
     preview.hover()
     before = page.evaluate("window.scrollY")
     page.mouse.wheel(0, 400)
-    page.wait_for_function(f"window.scrollY > {before}")
+    page.wait_for_function("before => window.scrollY > before", arg=before)
 
 
 def _sign_with_sms_code(portal, phone):
