@@ -196,6 +196,8 @@ def test_commander_needs_a_line_and_a_feasible_date(client, alice, address, peop
     anna, emile, zoe = people
     for day, message in [
         ("2026-11-28", "Le 28 novembre 2026 est un samedi\u00a0: choisissez un jour ouvré."),
+        ("2026-11-29", "Le 29 novembre 2026 est un dimanche\u00a0: choisissez un jour ouvré."),
+        ("2027-01-01", "Le 1er janvier 2027 est férié (Jour de l’an)"),
         ("2026-11-26", "La livraison la plus proche possible est le 30 novembre 2026."),
         ("2026-12-25", "Le 25 décembre 2026 est férié (Noël)"),
         ("2027-03-01", "Choisissez une date au plus tard le 23 février 2027."),
