@@ -2,14 +2,21 @@
 of the sweep for every role, every e-mail the portal renders, every PDF's text."""
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import User
-from tests.support.pages import ROLES, pages_per_role
+from cesu_orders.models import Document, Order
+from cesu_orders.services.invoices import invoice_pdf_bytes
+from domiciliation.services.documents import attestation_pdf, contract_pdf
+from domiciliation.services.documents import invoice_pdf as domiciliation_invoice_pdf
+from tests.support.pages import ROLES, pages_per_role, paid_demo_case
 from tests.support.typography import html_text, html_typography_faults, typography_faults
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +26,37 @@ pytestmark = pytest.mark.django_db
 def demo(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo")
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def test_every_pdf_of_the_demo_reads_with_french_typography(
+    demo, client, django_capture_on_commit_callbacks
+):
+    """The PDFs as issued: the documents utiles, a CESU invoice and order recap, a
+    domiciliation contract, invoice and attestation."""
+    with django_capture_on_commit_callbacks(execute=True):
+        case = paid_demo_case()
+    order = Order.objects.filter(organization__name="Demo Industries").first()
+    client.force_login(User.objects.get(username="C100001"))
+    recap = client.get(reverse("cesu_orders:order_recap_pdf", args=[order.public_id])).content
+    pdfs = {
+        "récapitulatif de commande": recap,
+        "facture CESU": invoice_pdf_bytes(order.invoices.first()),
+        "contrat de domiciliation": contract_pdf(case),
+        "facture de domiciliation": domiciliation_invoice_pdf(case.invoice),
+        "attestation de domiciliation": attestation_pdf(case),
+        **{document.title: document.file.read() for document in Document.objects.all()},
+    }
+    assert len(pdfs) >= 9
+    faults = [
+        f"{name}: {fault}"
+        for name, data in pdfs.items()
+        for fault in typography_faults(_pdf_text(data))
+    ]
+    assert faults == [], "\n".join(faults)
 
 
 def test_every_page_is_written_with_french_typography(demo, django_capture_on_commit_callbacks):

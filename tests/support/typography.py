@@ -17,7 +17,6 @@ RULES = [
     (re.compile(rf"«(?![{NO_BREAK}])"), "espace insécable manquante après «"),
     (re.compile(rf"(?<![{NO_BREAK}])»"), "espace insécable manquante avant »"),
     (re.compile(r"\d ?€"), "montant sans espace insécable avant €"),
-    (re.compile(rf"\d \d{{3}}(?:,\d\d)?[{NO_BREAK}]€"), "montant sans espace insécable"),
     (re.compile(rf"(?<![\d,])1[\s{NO_BREAK}]+(?:{MONTHS})\b", re.IGNORECASE), "« 1er » attendu"),
     (re.compile(r"-{5,}"), "option «\u00a0---------\u00a0» de Django"),
 ]
