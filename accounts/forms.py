@@ -1,8 +1,10 @@
 import time
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.urls import reverse
 from django.utils.html import format_html
@@ -82,3 +84,23 @@ class ReauthenticateForm(AllauthReauthenticateForm):
         _drop_placeholders(self)
         self.fields["password"].label = "Mot de passe"
         self.fields["password"].help_text = ""
+
+
+def _email_label(form) -> None:
+    # « Adresse e-mail » everywhere in the portal (allauth's French says « Courriel »).
+    form.fields["email"].label = "Adresse e-mail"
+    form.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        _email_label(self)
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        _email_label(self)

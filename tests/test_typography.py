@@ -72,6 +72,11 @@ def test_every_page_is_written_with_french_typography(demo, django_capture_on_co
             if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             read += 1
+            # One name for one thing: « Adresse e-mail », never « Courriel ».
+            if "Courriel" in response.content.decode():
+                faults.append(
+                    f"{role} {path}: «\u00a0Courriel\u00a0» pour «\u00a0Adresse e-mail\u00a0»"
+                )
             faults += [
                 f"{role} {path}: {fault}"
                 for fault in html_typography_faults(response.content.decode())

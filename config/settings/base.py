@@ -147,6 +147,8 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "signup": "accounts.forms.SignupForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
 }
 # Rate limits count per client IP: behind N trusted proxies (the load balancer), the IP is
 # read from X-Forwarded-For, not from the proxy's own address.
