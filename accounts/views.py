@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -93,3 +94,10 @@ def _check(probe) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure makes the node unhealthy
         return f"error: {exc.__class__.__name__}"
     return "ok"
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the icon, under its static
+    (hashed in production) name, looked up at request time."""
+    return redirect(static("img/favicon.ico"))

@@ -3,13 +3,15 @@ from datetime import datetime
 from django.utils import formats, timezone
 
 
-def french_date(value) -> str:
+def french_date(value, *, weekday: bool = False) -> str:
     """« 22 novembre 2026 », « 1er janvier 2027 »: French writes the first of the month
-    as an ordinal. A datetime is read in the portal's time zone (Europe/Paris)."""
+    as an ordinal; with `weekday`, « mardi 1er décembre 2026 ». A datetime is read in the
+    portal's time zone (Europe/Paris)."""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {formats.date_format(value, 'F Y')}"
+    text = f"{day} {formats.date_format(value, 'F Y')}"
+    return f"{formats.date_format(value, 'l')} {text}" if weekday else text
 
 
 def french_datetime(value) -> str:

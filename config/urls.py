@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from directory.sitemaps import SITEMAPS
@@ -30,11 +28,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
-    # Browsers and feed readers ask for /favicon.ico whatever the page says.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.ico"), permanent=True)),
-        name="favicon",
-    ),
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,7 @@ def datetime_fr(value) -> str:
 
 
 @register.filter(name="date_fr")
-def date_fr(value) -> str:
-    """« 22 novembre 2026 », « 1er janvier 2027 » (see common.formats.french_date)."""
-    return french_date(value) if value else ""
+def date_fr(value, style: str = "") -> str:
+    """« 22 novembre 2026 », « 1er janvier 2027 »; `|date_fr:"jour"`: « mardi 1er
+    décembre 2026 » (see common.formats.french_date)."""
+    return french_date(value, weekday=style == "jour") if value else ""

@@ -99,19 +99,19 @@ def test_the_confirmation_mail_of_a_new_company_links_to_the_public_address(
         response = client.post(
             reverse("account_signup"),
             {
-                "email": "fondatrice@start.example",
+                "email": "creatrice@nouvelle.example",
                 "password1": "Un-mot-de-passe-solide-42",
                 "password2": "Un-mot-de-passe-solide-42",
             },
         )
     assert response.status_code == 302
-    (message,) = [m for m in mail.outbox if m.to == ["fondatrice@start.example"]]
+    (message,) = [m for m in mail.outbox if m.to == ["creatrice@nouvelle.example"]]
     assert message.subject == "Bienvenue\u00a0! Confirmez votre adresse e-mail"
     assert f"{PUBLIC}/compte/confirmation-e-mail/" in message.body
     assert "Bonjour, c’est" not in message.body
     assert "Bonjour, c'est" not in message.body
     _assert_the_portals(message)
-    notification = Notification.objects.get(recipient="fondatrice@start.example")
+    notification = Notification.objects.get(recipient="creatrice@nouvelle.example")
     assert notification.event == "account_email_email_confirmation_signup"
 
 

@@ -64,7 +64,7 @@ def test_a_secondary_manager_gets_neither_the_managers_nor_the_button(client, se
 
 def test_favicon_ico_is_served(client, db):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     path = finders.find(response.url.removeprefix("/static/"))
     assert path is not None
     with Image.open(path) as icon:
