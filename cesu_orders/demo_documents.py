@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.pdf import render_pdf
 
-from .forms.beneficiary_file import COLUMNS
+from .forms.beneficiary_file import COLUMNS, MAX_ROWS
 from .models import Document, ExemptionCeiling, TermsOfSale, UsageCategory
 
 # « Crédit d’impôt famille »: 25 % of the aid paid (CGI art. 244 quater F).
@@ -46,6 +46,7 @@ def _context() -> dict:
         "terms": terms,
         "articles": _terms_articles(terms.body) if terms else [],
         "columns": COLUMNS,
+        "max_rows": f"{MAX_ROWS:,}".replace(",", "\u202f"),
         "categories": list(UsageCategory.objects.filter(is_active=True).order_by("position")),
     }
 

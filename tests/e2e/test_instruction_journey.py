@@ -43,7 +43,13 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
     page.get_by_role("link", name="Justificatifs").click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Justificatifs")
     page.get_by_text("Afficher l’aperçu de Pièce d’identité", exact=False).click()
-    expect(page.get_by_title("Aperçu de Pièce d’identité du représentant légal")).to_be_visible()
+    # The first page as a picture, never the browser's PDF viewer.
+    preview = page.get_by_role(
+        "img", name="Première page de Pièce d’identité du représentant légal"
+    )
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.complete && image.naturalWidth") == 1000
+    expect(page.locator("iframe")).to_have_count(0)
     portal.assert_accessible()
     portal.screenshot("instruction-proofs")
     _review(page, "Pièce d’identité", "Validé")
