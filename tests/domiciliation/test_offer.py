@@ -78,10 +78,13 @@ def test_the_contract_page_shows_the_offer_filled_in_and_accepting_needs_no_typi
     html = client.get(url).content.decode()
     assert 'name="monthly_price" value="29,00"' in html
     assert "à partir de 29,00\u00a0€&nbsp;HT par mois" in html
+    assert "Accepté maintenant, le client aura jusqu’au " in html
+    assert "à 23\u00a0h\u00a059 pour effectuer le premier paiement" in html
     response = client.post(
         reverse("domiciliation_provider:case_accept", args=[case.public_id]), follow=True
     )
-    assert "Le dossier est accepté." in response.content.decode()
+    assert "Le dossier est accepté. Le client a jusqu’au " in response.content.decode()
+    assert "23\u00a0h\u00a059 pour effectuer le premier paiement." in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
     assert case.monthly_price == Decimal("29.00")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 from sequences import get_next_value
 
+from common.formats import french_datetime
 from domiciliation.models import (
     Case,
     CaseDocument,
@@ -706,8 +707,16 @@ def test_reactivation_gives_seven_new_days_and_restarts_the_reminders(
         client.force_login(admin)
         page = client.get(reverse("domiciliation_provider:case_payment", args=[case.public_id]))
         assert "Réactiver le dossier" in page.content.decode()
-        client.post(reverse("domiciliation_provider:case_reactivate", args=[case.public_id]))
+        # The new deadline, as a date and a time, not a number of days.
+        assert "Réactivé maintenant, le client aura jusqu’au " in page.content.decode()
+        response = client.post(
+            reverse("domiciliation_provider:case_reactivate", args=[case.public_id]), follow=True
+        )
     case.refresh_from_db()
+    assert (
+        f"le client a jusqu’au {french_datetime(case.payment_due_at)} pour payer."
+        in response.content.decode()
+    )
     assert case.status == CaseStatus.ACCEPTED
     assert case.payment_due_at == payment_deadline(later)
     assert case.payment_reminders_sent == 0
