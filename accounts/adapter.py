@@ -1,10 +1,12 @@
 import time
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 
 from notifications.services import queue_email
@@ -68,8 +70,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_password_change_redirect_url(self, request) -> str:
         return reverse("home")
 
+    def format_email_subject(self, subject: str) -> str:
+        """No « [site] » prefix: allauth's subjects read like the portal's own."""
+        return subject
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's mails (password reset…) go through the outbox like every other mail."""
+        """allauth's mails (e-mail confirmation, password reset, account notices) go
+        through the outbox like every other mail, rendered from the portal's own
+        templates (templates/account/email/, templates/mfa/email/) in its e-mail layout,
+        with links to the public address of the portal, never to the request's host."""
         message = self.render_mail(template_prefix, email, self._mail_context(email, context))
         html = next(
             (content for content, mimetype in message.alternatives if mimetype == "text/html"),
@@ -93,17 +102,33 @@ class AccountAdapter(DefaultAccountAdapter):
         # A notice queued on commit may be rendered after its request: the site is then
         # the portal's public address.
         site = get_current_site(request) if request is not None else _PortalSite()
-        return {"request": request, "email": email, "current_site": site} | context
+        return {
+            "request": request,
+            "email": email,
+            "current_site": site,
+            "portal_base_url": settings.PORTAL_BASE_URL,
+        } | {name: public_url(value) for name, value in context.items()}
 
 
 class _PortalSite:
-    name = "Portail"
+    name = "Portail CESU & domiciliation"
 
     @property
     def domain(self) -> str:
-        from django.conf import settings
-
         return settings.PORTAL_BASE_URL.split("://", 1)[-1]
+
+
+def public_url(value):
+    """An absolute link allauth built from the request (« http://127.0.0.1:8101/… »)
+    rewritten on PORTAL_BASE_URL, the address people reach the portal at; any other
+    value as it is."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return value
+    parts = urlsplit(value)
+    if not parts.netloc:
+        return value
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{settings.PORTAL_BASE_URL}{parts.path}{query}"
 
 
 def logged_in_recently(request) -> bool:

@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .mfa import mfa_enabled, mfa_required
+from .navigation import menu
 
 
 def tenancy(request):
@@ -21,3 +22,13 @@ def _mfa_setup_required(request) -> bool:
         return False
     required = mfa_required(user, getattr(request, "memberships", []))
     return required and not mfa_enabled(user)
+
+
+def navigation(request):
+    """The menu of the logged-in user (accounts.navigation), once the password is chosen."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.must_change_password:
+        return {"menu": []}
+    if _mfa_setup_required(request):  # hidden until the required second factor is set up
+        return {"menu": []}
+    return {"menu": menu(request)}

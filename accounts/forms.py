@@ -1,13 +1,20 @@
+import time
+
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as MfaBaseReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+
+# A password typed at login this recently is not asked again by the forced change.
+JUST_LOGGED_IN = 15 * 60
 
 
 def _drop_placeholders(form) -> None:
@@ -33,23 +40,35 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
 
 
+def _just_logged_in_with_password(user) -> bool:
+    """The user of the current request logged in with a password a moment ago."""
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.core import context
+
+    request = context.request
+    if request is None:
+        return False
+    logins = [
+        record
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password"
+    ]
+    return bool(logins) and time.time() - logins[-1]["at"] < JUST_LOGGED_IN
+
+
 class ChangePasswordForm(AllauthChangePasswordForm):
+    """The password change. Forced after a login with a temporary password, it does not
+    ask again for the password typed a moment ago at login."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _drop_placeholders(self)
+        if self.user.must_change_password and _just_logged_in_with_password(self.user):
+            del self.fields["oldpassword"]
+            return
         self.fields["oldpassword"].help_text = format_html(
             '<a href="{}">Mot de passe oublié&nbsp;?</a>', reverse("account_reset_password")
         )
-
-
-class ResetPasswordForm(AllauthResetPasswordForm):
-    """« Mot de passe oublié » writes only to an account's own address: never to a new
-    address waiting for its confirmation (it gives no access before then)."""
-
-    def clean_email(self):
-        email = super().clean_email()
-        self.users = [user for user in self.users if user.email.lower() == email.lower()]
-        return email
 
 
 class SignupForm(AllauthSignupForm):
@@ -59,6 +78,37 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse e-mail"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    """« Confirmer l’accès »: the page itself offers « Mot de passe oublié ? »."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        self.fields["password"].label = "Mot de passe"
+        self.fields["password"].help_text = ""
+
+
+def _email_label(form) -> None:
+    # « Adresse e-mail » everywhere in the portal (allauth's French says « Courriel »).
+    form.fields["email"].label = "Adresse e-mail"
+    form.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """« Mot de passe oublié » writes only to an account's own address: never to a new
+    address waiting for its confirmation (it gives no access before then)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+        _email_label(self)
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if user.email.lower() == email.lower()]
+        return email
 
 
 class ChangeEmailForm(AllauthAddEmailForm):
@@ -110,7 +160,7 @@ class MfaAuthenticateForm(AuthenticateForm):
         _code_field(self, label="Code de vérification", help_text=CODE_HELP)
 
 
-class MfaReauthenticateForm(ReauthenticateForm):
+class MfaReauthenticateForm(MfaBaseReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _code_field(self, label="Code de vérification", help_text=CODE_HELP)

@@ -54,6 +54,14 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_funder(self) -> bool:
+        return self.kind == self.Kind.FUNDER
+
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == self.Kind.PROVIDER
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -86,6 +94,14 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_primary_manager(self) -> bool:
+        return self.role == self.Role.PRIMARY
+
+    @property
+    def is_provider_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
 
 
 class TenantQuerySet(models.QuerySet):

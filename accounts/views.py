@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -84,3 +85,10 @@ def health(request):
     """Liveness for the load balancer and the operator (accounts.health)."""
     report, status = health_report()
     return JsonResponse(report, status=status)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the icon, under its static
+    (hashed in production) name, looked up at request time."""
+    return redirect(static("img/favicon.ico"))

@@ -43,7 +43,7 @@ Les présentes conditions générales de vente régissent les commandes de chèq
 service universels préfinancés (CESU) passées en ligne par le financeur sur le portail.
 
 Article 2 – Commande
-La commande est ferme dès que le gestionnaire clique sur « Valider la commande » après \
+La commande est ferme dès que le gestionnaire clique sur «\u00a0Valider la commande\u00a0» après \
 avoir accepté les présentes conditions. Une confirmation de prise en charge est envoyée \
 par e-mail. Toute demande de modification est adressée au service clients avant la \
 fabrication des titres.
@@ -57,7 +57,7 @@ Article 4 – Facturation et paiement
 La facture est émise à la prise en charge de la commande. Elle est payable par virement \
 à 30 jours date de facture. Tout retard de paiement entraîne des pénalités au taux \
 d’intérêt appliqué par la Banque centrale européenne majoré de 10 points et une \
-indemnité forfaitaire de 40 € pour frais de recouvrement (article L. 441-10 du Code de \
+indemnité forfaitaire de 40\u00a0€ pour frais de recouvrement (article L. 441-10 du Code de \
 commerce).
 
 Article 5 – Livraison

@@ -60,6 +60,12 @@ def holidays_for(*, postcode: str | None, years: int | Iterable[int]) -> holiday
     )
 
 
+def holiday_name(holidays_: holidays.HolidayBase, day: date) -> str:
+    """The holiday's French name with a typographic apostrophe (« Jour de l’an »: the
+    library writes a straight one)."""
+    return (holidays_.get(day) or "").replace("'", "’")
+
+
 def is_business_day(day: date, *, postcode: str | None = None) -> bool:
     """A business day is a Monday to Friday that is not a public holiday at `postcode`."""
     return _is_business_day(day, holidays_for(postcode=postcode, years=day.year))
@@ -107,7 +113,7 @@ def check_delivery_date(
         )
     elif refusal == "holiday":
         message = (
-            f"Le {format_day(day)} est férié ({bounds.holidays.get(day)}){NBSP}: "
+            f"Le {format_day(day)} est férié ({holiday_name(bounds.holidays, day)}){NBSP}: "
             "choisissez un jour ouvré."
         )
     elif refusal == "too_early":

@@ -16,6 +16,7 @@ from common.text import fold
 
 from .catalogue import ensure_default_catalogue, ensure_order_catalogue
 from .delivery_calendar import TransportMode, add_business_days, earliest_delivery_date
+from .demo_documents import seed_documents
 from .models import (
     Beneficiary,
     BookletSize,
@@ -125,6 +126,7 @@ def seed(log) -> None:
         NewsItem.objects.get_or_create(
             title=title, defaults={"body": body, "published_at": published_at}
         )
+    seed_documents(log)
     _seed_beneficiaries(organization)
     manager = Membership.objects.get(organization=organization, role=Membership.Role.PRIMARY).user
     _seed_past_orders(organization, manager=manager, dates=PAST_ORDERS)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .models import (
     FaceValue,
     Funder,
     HelpRequest,
+    Invoice,
     NewsItem,
     Order,
     OrderLine,
@@ -314,7 +315,12 @@ def order_history(organization: Organization, *, year: int | None, status: str |
         orders = orders.filter(created_at__year=year)
     if status:
         orders = orders.filter(status=status)
-    return orders.select_related("created_by").order_by("-created_at", "-pk")
+    invoices = Prefetch("invoices", queryset=Invoice.objects.order_by("issue_date", "pk"))
+    return (
+        orders.select_related("created_by")
+        .prefetch_related(invoices)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:

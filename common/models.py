@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .uploads import UuidUploadTo, private_storage
+
 
 class StatusEvent(models.Model):
     """One line of an object's timeline: who moved it from which status to which, when,
@@ -25,3 +27,17 @@ class StatusEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+
+
+class WithPdfPreview(models.Model):
+    """A stored PDF with the picture of its first page that pages show instead of the
+    browser's PDF viewer (common.previews). `page_count` is None until the preview has
+    been tried, 0 when the PDF could not be drawn."""
+
+    preview = models.FileField(
+        "aperçu", storage=private_storage, upload_to=UuidUploadTo("previews"), blank=True
+    )
+    page_count = models.PositiveSmallIntegerField("nombre de pages", null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -30,5 +30,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

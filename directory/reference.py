@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from common.text import fold
+from common.text import search_key
 
 DATA = Path(__file__).parent / "data" / "departements_regions.csv"
 
@@ -36,7 +36,7 @@ def load_reference_data(region_model, department_model) -> None:
                 "name": row["department_name"],
                 "region": region,
                 "sort_key": department_sort_key(row["department_code"]),
-                "search_name": fold(row["department_name"]),
+                "search_name": search_key(row["department_name"]),
             },
         )
 

@@ -16,17 +16,25 @@ PROOF_TYPES = [
 ]  # fmt: skip
 
 
+# The gender and number of each label, to agree « validé » with it (masculine singular
+# otherwise).
+PROOF_TYPE_GRAMMAR = {"identite": "fs", "statuts": "mp", "procuration": "fs"}
+
+
 def ensure_proof_types(proof_type_model) -> None:
+    """Creates the proof types that do not exist. Also called by an early migration,
+    whose historical model may not have every field yet."""
+    has_grammar = any(field.name == "grammar" for field in proof_type_model._meta.fields)
     for position, (code, label, requirement, help_text) in enumerate(PROOF_TYPES, start=1):
-        proof_type_model.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": label,
-                "requirement": requirement,
-                "help_text": help_text,
-                "position": position,
-            },
-        )
+        defaults = {
+            "label": label,
+            "requirement": requirement,
+            "help_text": help_text,
+            "position": position,
+        }
+        if has_grammar:
+            defaults["grammar"] = PROOF_TYPE_GRAMMAR.get(code, "ms")
+        proof_type_model.objects.get_or_create(code=code, defaults=defaults)
 
 
 # The default clauses of the domiciliation contract, one article per paragraph (Code de

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .services.deadlines import payment_deadlines_run
 from .services.documents import contract_document, invoice_document
+from .services.previews import proof_preview_make, proof_previews_catch_up
 from .services.signatures import contract_finalize, documents_catch_up
 
 
@@ -13,6 +14,16 @@ def render_contract(case_id: int) -> None:
 @shared_task(name="domiciliation.tasks.render_invoice")
 def render_invoice(invoice_id: int) -> None:
     invoice_document(invoice_id=invoice_id)
+
+
+@shared_task(name="domiciliation.tasks.render_proof_preview")
+def render_proof_preview(proof_id: int) -> None:
+    proof_preview_make(proof_id=proof_id)
+
+
+@shared_task(name="domiciliation.tasks.catch_up_proof_previews")
+def catch_up_proof_previews() -> int:
+    return proof_previews_catch_up()
 
 
 @shared_task(name="domiciliation.tasks.finalize_contract")

@@ -62,6 +62,7 @@ PUBLIC = {
     "directory:provider",
     "directory:provider_logo",
     "sitemap",
+    "favicon",
     "domiciliation:start",
     # A visitor's draft: reachable without an account through its session only (another
     # visitor or user gets a 404: tests/domiciliation).

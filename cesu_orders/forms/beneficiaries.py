@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from common.forms import name_blank_choices
 from common.phones import normalize_phone
 from common.templatetags.formats import euros
 
@@ -121,6 +122,7 @@ class BeneficiaryForm(forms.ModelForm):
         """`catalogue` and `taken_employee_numbers` (employee number → bénéficiaire id) may
         be loaded once by a caller that validates many rows, such as the import."""
         super().__init__(*args, **kwargs)
+        name_blank_choices(self)
         self.organization = organization
         self.catalogue = catalogue or Catalogue.load()
         self.taken_employee_numbers = taken_employee_numbers

@@ -2,6 +2,8 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from common.phones import normalize_phone
 
@@ -51,6 +53,11 @@ class RegistrationForm(forms.Form):
     phone = forms.CharField(label="Téléphone", max_length=30)
     accept_terms = forms.BooleanField(
         label="J’accepte les conditions d’utilisation du service",
+        help_text=format_lazy(
+            '<a href="{}#conditions-utilisation" target="_blank">'
+            "Lire les conditions d’utilisation (nouvel onglet)</a>",
+            reverse_lazy("legal_notice"),
+        ),
         error_messages={
             "required": "Vous devez accepter les conditions d’utilisation pour vous inscrire."
         },

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.tenancy",
+                "accounts.context_processors.navigation",
                 "directory.context_processors.selection",
             ],
         },
@@ -165,11 +166,11 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail] "
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "change_password": "accounts.forms.ChangePasswordForm",
     "signup": "accounts.forms.SignupForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
     "add_email": "accounts.forms.ChangeEmailForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
 }
@@ -256,7 +257,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 # E-mail: console in development, anymail's test backend in tests, a real ESP through
 # anymail in production (for instance anymail.backends.brevo.EmailBackend).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail <ne-pas-repondre@portail.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Portail CESU & domiciliation <ne-pas-repondre@portail.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where « Besoin d'aide » requests go when the financeur has no customer-service contact.
 CUSTOMER_SERVICE_EMAIL = env("CUSTOMER_SERVICE_EMAIL", default="service-clients@portail.example")
@@ -352,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.catch_up_documents",
         "schedule": 15 * 60.0,
     },
+    "domiciliation-proof-previews-catch-up": {
+        "task": "domiciliation.tasks.catch_up_proof_previews",
+        "schedule": 15 * 60.0,
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,
@@ -369,7 +376,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
-        "frame-src": ["'self'"],
+        "frame-src": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -9,6 +9,10 @@ from ..models import INVALIDATION_REASONS, Case, CaseStatus, ContractTemplate, P
 from ..services.instruction import ReviewDecision
 
 OTHER_REASON = "autre"
+# « Document illisible : le verso manque ».
+REASON_JOINER = "\u00a0: "
+# The typed text fits beside the longest listed reason in ProofReview.reason.
+OTHER_MAX_LENGTH = 300 - max(map(len, INVALIDATION_REASONS)) - len(REASON_JOINER)
 DECISIONS = [
     (ProofReview.State.VALIDATED, "Validé"),
     (ProofReview.State.INVALIDATED, "Invalidé"),
@@ -58,7 +62,11 @@ class ProofReviewForm(forms.Form):
                 initial=initial_reason,
             )
             self.fields[f"autre-{key}"] = forms.CharField(
-                label="Autre motif", max_length=300, required=False, initial=initial_other
+                label="Autre motif ou précision",
+                max_length=OTHER_MAX_LENGTH,
+                required=False,
+                initial=initial_other,
+                help_text="Le client lit ce texte avec le motif choisi.",
             )
             self.rows.append(
                 {
@@ -71,10 +79,14 @@ class ProofReviewForm(forms.Form):
 
     @staticmethod
     def _initial_reason(reason: str) -> tuple[str, str]:
+        """The saved reason split back into the listed one and the typed text."""
         if not reason:
             return "", ""
-        if reason in INVALIDATION_REASONS:
-            return reason, ""
+        for listed in INVALIDATION_REASONS:
+            if reason == listed:
+                return listed, ""
+            if reason.startswith(listed + REASON_JOINER):
+                return listed, reason[len(listed + REASON_JOINER) :]
         return OTHER_REASON, reason
 
     def posted_proof_ids(self) -> set[str]:
@@ -110,8 +122,12 @@ class ProofReviewForm(forms.Form):
             if not state:
                 continue
             reason = self.cleaned_data.get(f"motif-{key}") or ""
+            other = (self.cleaned_data.get(f"autre-{key}") or "").strip()
             if reason == OTHER_REASON:
-                reason = self.cleaned_data.get(f"autre-{key}") or ""
+                reason = other
+            elif reason and other:
+                # A listed reason with a precision typed beside it: the client reads both.
+                reason = f"{reason}{REASON_JOINER}{other}"
             decisions.append(ReviewDecision(proof_id=str(key), state=state, reason=reason))
         # A proof posted that this form does not know: the service says why (replaced
         # meanwhile, or not part of the case).
@@ -144,7 +160,10 @@ class OfferForm(forms.ModelForm):
         self.fields["centre"].queryset = ProviderCentre.objects.filter(
             provider_id=self.instance.provider_id
         ).order_by("postcode", "name")
-        self.fields["centre"].empty_label = None
+        # No centre chosen yet (several to choose from): none is preselected unseen.
+        self.fields["centre"].empty_label = (
+            None if self.instance.centre_id else "Choisissez le centre de domiciliation"
+        )
         self.fields["centre"].required = True
         self.fields["monthly_price"].required = True
         self.fields["monthly_price"].localize = True

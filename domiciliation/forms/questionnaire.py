@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from common.forms import name_blank_choices
 from common.phones import normalize_phone
 from common.uploads import validate_upload
 from directory.models import Service
@@ -17,6 +18,7 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+        name_blank_choices(self)
 
 
 class CompanyForm(StepForm):

@@ -24,8 +24,11 @@ class CaseStatus(models.TextChoices):
     SIGNED = "signed", "Contrat signé"
     DISMISSED = "dismissed", "Classé sans suite"
     EXPIRED = "expired", "Expiré"
-    WITHDRAWN = "withdrawn", "Retiré par le client"
+    # By the company, or because it signed with another domiciliataire (Case.status_label).
+    WITHDRAWN = "withdrawn", "Retiré"
 
+
+NBSP = "\u00a0"
 
 # The only moves a case may make (ARCHITECTURE.md); one service per move.
 CASE_TRANSITIONS = {
@@ -133,6 +136,9 @@ class Case(models.Model):
     # The last reminder sent for the current deadline: 0 none, 1 three days before, 2 one
     # day before. Reactivation sets it back to 0.
     payment_reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
+    # Withdrawn by the platform because the company signed with another domiciliataire,
+    # not by the company itself.
+    signed_elsewhere = models.BooleanField("retiré car signé ailleurs", default=False)
     paid_at = models.DateTimeField("payé le", null=True, blank=True)
     signed_at = models.DateTimeField("signé le", null=True, blank=True)
     contract_starts_on = models.DateField("début du contrat", null=True, blank=True)
@@ -224,6 +230,15 @@ class Case(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == CaseStatus.WITHDRAWN
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: a withdrawal says who withdrew."""
+        if self.is_withdrawn:
+            if self.signed_elsewhere:
+                return f"Retiré{NBSP}: contrat signé avec un autre domiciliataire"
+            return "Retiré par le client"
+        return self.get_status_display()
 
     @property
     def can_be_withdrawn(self) -> bool:
@@ -321,6 +336,19 @@ class ProofReview(models.Model):
 
     def __str__(self):
         return f"{self.proof_type} : {self.get_state_display()}"
+
+    @property
+    def state_label(self) -> str:
+        """The state in lower case, agreed with the proof's label: « validée »,
+        « validés », « non fournie », « à examiner »."""
+        if self.state == self.State.TO_REVIEW:
+            return "à examiner"
+        word = {
+            self.State.VALIDATED: "validé",
+            self.State.INVALIDATED: "invalidé",
+            self.State.MISSING: "non fourni",
+        }[self.state]
+        return self.proof_type.agree(word)
 
     @property
     def is_invalidated(self) -> bool:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from common.models import WithPdfPreview
 from common.uploads import UuidUploadTo, private_storage
 from common.validators import validate_siren
 from directory.models import Provider, ProviderCentre, Service
@@ -24,8 +25,22 @@ class ProofType(models.Model):
         )
         OPTIONAL = "optional", "Facultatif avant signature"
 
+    class Grammar(models.TextChoices):
+        MASCULINE = "ms", "Masculin singulier (validé)"
+        FEMININE = "fs", "Féminin singulier (validée)"
+        MASCULINE_PLURAL = "mp", "Masculin pluriel (validés)"
+        FEMININE_PLURAL = "fp", "Féminin pluriel (validées)"
+
     code = models.SlugField("code", max_length=50, unique=True)
     label = models.CharField("libellé", max_length=200)
+    grammar = models.CharField(
+        "accord",
+        max_length=2,
+        choices=Grammar.choices,
+        default=Grammar.MASCULINE,
+        help_text="Le genre et le nombre du libellé, pour écrire "
+        "«\u00a0Statuts\u00a0: validés\u00a0».",
+    )
     help_text = models.CharField("aide", max_length=300, blank=True)
     requirement = models.CharField("exigence", max_length=25, choices=Requirement.choices)
     position = models.PositiveSmallIntegerField("ordre", default=0)
@@ -38,6 +53,15 @@ class ProofType(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def is_plural(self) -> bool:
+        return self.grammar in (self.Grammar.MASCULINE_PLURAL, self.Grammar.FEMININE_PLURAL)
+
+    def agree(self, word: str) -> str:
+        """`word` (« validé », « non fourni ») agreed with the label: « Pièce d’identité :
+        validée », « Statuts : validés »."""
+        return word + {"ms": "", "fs": "e", "mp": "s", "fp": "es"}[self.grammar]
 
     def required_for(self, client_file: "ClientFile") -> bool:
         if self.requirement == self.Requirement.REQUIRED:
@@ -145,6 +169,12 @@ class ClientFile(models.Model):
         return self.company_name or f"Dossier du {self.created_at:%d/%m/%Y}"
 
     @property
+    def has_signed_contract(self) -> bool:
+        """A contract signed with one of the domiciliataires: the file is closed. Reads
+        `cases.all()` (prefetch it)."""
+        return any(case.is_signed for case in self.cases.all())
+
+    @property
     def needs_beneficial_owners(self) -> bool:
         """An individual entrepreneur has no beneficial owner to declare."""
         return self.legal_form not in ("", self.LegalForm.EI)
@@ -186,9 +216,10 @@ class BeneficialOwner(models.Model):
         return f"{self.first_name} {self.last_name} ({share}\u00a0%)"
 
 
-class Proof(models.Model):
+class Proof(WithPdfPreview):
     """One uploaded version of a « justificatif ». Replacing it keeps the old version
-    (superseded) for the audit trail."""
+    (superseded) for the audit trail. A PDF gets the picture of its first page for the
+    « Justificatifs » page, drawn by a task after the upload."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client_file = models.ForeignKey(ClientFile, on_delete=models.CASCADE, related_name="proofs")

@@ -6,14 +6,16 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from common.models import WithPdfPreview
 from common.uploads import UuidUploadTo, private_storage
 
 from .cases import Case
 
 
-class CaseDocument(models.Model):
+class CaseDocument(WithPdfPreview):
     """A PDF of the case kept as issued: the contract to sign, the signed and sealed
-    contract, the « attestation de domiciliation ». Its SHA-256 is what signers sign."""
+    contract, the « attestation de domiciliation ». Its SHA-256 is what signers sign. The
+    contract to sign has the picture of its first page that the signing page shows."""
 
     class Kind(models.TextChoices):
         CONTRACT = "contract", "Contrat à signer"

@@ -10,6 +10,7 @@ from django.db import transaction
 from pypdf import PdfReader, PdfWriter
 from stdnum.fr import tva
 
+from common.previews import attach_preview
 from notifications.pdf import render_pdf
 
 from ..models import Case, CaseDocument, Invoice
@@ -66,20 +67,23 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
 
 
-def _store(case: Case, kind: str, pdf: bytes) -> CaseDocument:
+def _store(case: Case, kind: str, pdf: bytes, *, preview: bool = False) -> CaseDocument:
     document = CaseDocument(case=case, kind=kind, sha256=sha256(pdf))
     document.file.save(f"{kind}-{case.public_id}.pdf", ContentFile(pdf), save=False)
+    if preview:
+        attach_preview(document, pdf)
     document.save()
     return document
 
 
 @transaction.atomic
 def contract_document(*, case_id: int) -> CaseDocument:
-    """The contract to sign, rendered once (by the task after payment, or by the first
-    page that needs it if the task has not run yet)."""
+    """The contract to sign, rendered once with the picture of its first page that the
+    signing page shows (by the task after payment, or by the first page that needs it if
+    the task has not run yet: a contract is a few pages)."""
     case = case_lock(Case(pk=case_id))
     existing = case.documents.filter(kind=CaseDocument.Kind.CONTRACT).first()
-    return existing or _store(case, CaseDocument.Kind.CONTRACT, contract_pdf(case))
+    return existing or _store(case, CaseDocument.Kind.CONTRACT, contract_pdf(case), preview=True)
 
 
 @transaction.atomic

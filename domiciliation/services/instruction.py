@@ -3,7 +3,7 @@ offer, then accepts the case or « classe sans suite ». Each service locks the 
 that two agents acting at once are served one after the other."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,7 +15,7 @@ from common.money import format_euros
 from common.validators import uuid_or_none
 from directory.models import Provider, ProviderCentre
 
-from ..models import Case, CaseStatus, ContractTemplate, Proof, ProofReview
+from ..models import MIN_CONTRACT_MONTHS, Case, CaseStatus, ContractTemplate, Proof, ProofReview
 from ..selectors import case_reviews
 from .cases import NBSP, CaseRefused, case_lock, case_log, case_move, notify_company
 
@@ -37,11 +37,22 @@ class ReviewDecision:
     reason: str = ""
 
 
+# The deadline falls at the end of a day, a time a person remembers: « avant le
+# 29 octobre 2026 à 23 h 59 ».
+END_OF_DAY = time(23, 59)
+
+
 def payment_deadline(accepted_at: datetime) -> datetime:
-    """The one rule for the first payment's deadline: acceptance + 7 days, at the same
-    time on the Paris clock, even across a change to or from summer time."""
+    """The one rule for the first payment's deadline: the end (23 h 59, Paris time) of
+    the seventh day after acceptance, and never less than 7 days (a case accepted at
+    23 h 59 m 30 s gets 7 days to the second). Summer time changes nothing: the day is
+    counted on the Paris calendar."""
     local = timezone.localtime(accepted_at)
-    return timezone.make_aware(local.replace(tzinfo=None) + PAYMENT_DELAY)
+    end_of_seventh_day = timezone.make_aware(
+        datetime.combine(local.date() + PAYMENT_DELAY, END_OF_DAY)
+    )
+    # In UTC: 7 days of real time, whatever the clocks do.
+    return max(end_of_seventh_day, accepted_at.astimezone(UTC) + PAYMENT_DELAY)
 
 
 @transaction.atomic
@@ -73,9 +84,7 @@ def case_review_proofs(
         review.state = decision.state
         review.reason = reason if decision.state == ProofReview.State.INVALIDATED else ""
         review.save(update_fields=["state", "reason", "updated_at"])
-    summary = ", ".join(
-        f"{review.proof_type} {review.get_state_display().lower()}" for review in reviews
-    )
+    summary = ", ".join(f"{review.proof_type} {review.state_label}" for review in reviews)
     event = case_log(case, f"Justificatifs examinés{NBSP}: {summary}", actor=actor)
     all_reviews = case_reviews(case)
     has_invalidated = any(r.state == ProofReview.State.INVALIDATED for r in all_reviews)
@@ -102,6 +111,21 @@ def _refuse_unknown_proof(case: Case, proof_id: str) -> None:
             f"{NBSP}: rien n’a été enregistré. Examinez la nouvelle version."
         )
     raise CaseRefused("Ce justificatif ne fait pas partie de ce dossier.")
+
+
+def advertised_offer(provider: Provider, centre: ProviderCentre | None) -> dict:
+    """The offer a new case starts with, for the domiciliataire to confirm or adjust on
+    the « Contrat » page: the centre the company chose (or the provider's only one), the
+    price its directory profile advertises (« À partir de 29,00 € HT par mois ») and its
+    minimum duration."""
+    if centre is None or centre.provider_id != provider.pk:
+        centres = list(provider.centres.all()[:2])
+        centre = centres[0] if len(centres) == 1 else None
+    return {
+        "centre": centre,
+        "monthly_price": provider.price_from if provider.price_from else None,
+        "duration_months": max(MIN_CONTRACT_MONTHS, provider.min_contract_months),
+    }
 
 
 @transaction.atomic
@@ -141,8 +165,9 @@ def missing_for_acceptance(case: Case) -> list[str]:
     """Why the case cannot be accepted yet, in French: each required proof not validated,
     and the offer when it is not set."""
     reasons = [
-        f"«{NBSP}{review.proof_type}{NBSP}» n’est pas validé "
-        f"({review.get_state_display().lower()})."
+        f"«{NBSP}{review.proof_type}{NBSP}» "
+        f"{'ne sont' if review.proof_type.is_plural else 'n’est'} pas "
+        f"{review.proof_type.agree('validé')} ({review.state_label})."
         for review in case.reviews.select_related("proof_type")
         if review.proof_type.required_for(case.declared)
         and review.state != ProofReview.State.VALIDATED

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import email_verified
 from common.exceptions import DomainError
+from common.queue import enqueue_on_commit
 from directory.models import Provider, ProviderCentre
 from notifications.services import notify
 
@@ -23,6 +24,7 @@ from ..models import (
 )
 from ..selectors import current_proofs
 from .cases import NBSP, case_lock, case_log, case_move, company_email, notify_provider
+from .instruction import advertised_offer
 
 # One click sends the file to this many domiciliataires at most.
 MAX_RECIPIENTS = 20
@@ -221,6 +223,8 @@ def proof_upload(
         kind=kind,
         size=upload.size,
     )
+    if proof.is_pdf:
+        enqueue_on_commit("domiciliation.tasks.render_proof_preview", proof.pk)
     reviews = ProofReview.objects.filter(
         case__client_file=client_file, case__status=CaseStatus.S1, proof_type=proof_type
     ).select_related("case__provider")
@@ -268,6 +272,7 @@ def client_file_send(
     if not email_verified(actor):
         raise RequestRefused(EMAIL_NOT_VERIFIED)
     client_file = ClientFile.objects.select_for_update().get(pk=client_file.pk)
+    _refuse_if_signed(client_file)
     proof_types = list(ProofType.objects.filter(is_active=True))
     missing = missing_before_sending(client_file, proof_types)
     if missing:
@@ -281,10 +286,12 @@ def client_file_send(
     for provider in providers[:MAX_RECIPIENTS]:
         if provider.pk in already or not provider.is_listed:
             continue
-        centre = (
+        chosen = (
             client_file.origin_centre if client_file.origin_provider_id == provider.pk else None
         )
-        case = Case(client_file=client_file, provider=provider, centre=centre)
+        case = Case(
+            client_file=client_file, provider=provider, **advertised_offer(provider, chosen)
+        )
         _declare(case, snapshot)
         try:
             with transaction.atomic():

@@ -264,6 +264,7 @@ def case_sign(case: Case, *, actor: User) -> Case:
             CaseStatus.WITHDRAWN,
             actor=actor,
             note="Le client a signé son contrat avec un autre domiciliataire",
+            signed_elsewhere=True,
         )
         notify_provider(
             sibling, "domiciliation_case_withdrawn", {"signed_elsewhere": True}, key="withdrawn"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from common.exceptions import DomainError
+from common.formats import french_datetime
 from common.views import show_error
 
 from ..access import (
@@ -33,7 +34,6 @@ from ..gateways import GatewayError, online_gateway
 from ..selectors import case_payment_overview, stripe_payment
 from ..services.cases import recorded_refusal
 from ..services.deadlines import case_reactivate
-from ..services.instruction import PAYMENT_DELAY
 from ..services.payments import (
     payment_confirm,
     payment_fail,
@@ -200,15 +200,21 @@ def case_transfer(request, public_id):
 def case_reactivate_view(request, public_id):
     case = provider_case_for(request, public_id)
     try:
-        case_reactivate(case=case, actor=request.user)
+        case = case_reactivate(case=case, actor=request.user)
     except DomainError as error:
         show_error(error, request=request)
     else:
-        messages.success(
-            request,
-            f"Le dossier est réactivé\u00a0: le client a de nouveau {PAYMENT_DELAY.days}"
-            "\u00a0jours pour payer.",
-        )
+        if case.is_awaiting_payment:
+            message = (
+                "Le dossier est réactivé\u00a0: le client a jusqu’au "
+                f"{french_datetime(case.payment_due_at)} pour payer."
+            )
+        else:
+            message = (
+                "Le dossier est réactivé avec le paiement reçu\u00a0: le contrat part à "
+                "la signature."
+            )
+        messages.success(request, message)
     return redirect("domiciliation_provider:case_payment", case.public_id)
 
 

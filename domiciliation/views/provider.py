@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError
+from common.formats import french_datetime
 from common.views import show_error
 
 from ..access import admin_required, member_required, provider_case_for
@@ -31,7 +33,6 @@ from ..selectors import (
 )
 from ..services.documents import contract_context, contract_pdf
 from ..services.instruction import (
-    PAYMENT_DELAY,
     StaleReview,
     case_accept,
     case_dismiss,
@@ -40,6 +41,7 @@ from ..services.instruction import (
     contract_clauses_reset,
     contract_clauses_save,
     missing_for_acceptance,
+    payment_deadline,
 )
 
 PER_PAGE = 50
@@ -63,7 +65,8 @@ def render_case(request, case, tab, context, status=200):
             # corrections while the case is in S1, frozen afterwards.
             "client_file": case.declared,
             "tab": tab,
-            "payment_days": PAYMENT_DELAY.days,
+            # « jusqu’au 11 décembre 2026 à 23 h 59 » for a decision taken now.
+            "payment_due_if_now": payment_deadline(timezone.now()),
             **context,
         },
         status=status,
@@ -177,14 +180,14 @@ def case_contract_pdf(request, public_id):
 def case_accept_view(request, public_id):
     case = provider_case_for(request, public_id)
     try:
-        case_accept(case=case, actor=request.user)
+        case = case_accept(case=case, actor=request.user)
     except DomainError as error:
         show_error(error, request=request)
     else:
         messages.success(
             request,
-            f"Le dossier est accepté. Le client a {PAYMENT_DELAY.days} jours pour effectuer "
-            "le premier paiement.",
+            "Le dossier est accepté. Le client a jusqu’au "
+            f"{french_datetime(case.payment_due_at)} pour effectuer le premier paiement.",
         )
     return redirect("domiciliation_provider:case_contract", case.public_id)
 

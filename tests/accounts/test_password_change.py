@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.factories import PASSWORD, MembershipFactory
 
@@ -83,3 +87,44 @@ def test_a_password_reset_clears_the_flag(client, flagged):
     flagged.refresh_from_db()
     assert flagged.must_change_password is False
     assert flagged.check_password(NEW_PASSWORD)
+
+
+def _log_in(client, username):
+    response = client.post(reverse("account_login"), {"login": username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_forced_change_after_login_does_not_ask_again_for_the_password_just_typed(
+    client, flagged
+):
+    _log_in(client, "C100001")
+    page = client.get(reverse("account_change_password")).content.decode()
+    assert 'name="oldpassword"' not in page
+    assert 'name="password1"' in page
+    response = client.post(
+        reverse("account_change_password"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.must_change_password is False
+    assert flagged.check_password(NEW_PASSWORD)
+
+
+def test_a_forced_change_long_after_login_asks_for_the_current_password(client, flagged):
+    with time_machine.travel(timezone.now() - timedelta(minutes=20)):
+        _log_in(client, "C100001")
+    page = client.get(reverse("account_change_password")).content.decode()
+    assert 'name="oldpassword"' in page
+    response = client.post(
+        reverse("account_change_password"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 200
+    flagged.refresh_from_db()
+    assert flagged.must_change_password is True
+
+
+def test_an_ordinary_change_always_asks_for_the_current_password(client, flagged):
+    flagged.must_change_password = False
+    flagged.save()
+    _log_in(client, "C100001")
+    assert 'name="oldpassword"' in client.get(reverse("account_change_password")).content.decode()

@@ -77,7 +77,7 @@ def test_it_emails_the_default_customer_service_and_acknowledges_to_the_manager(
     help_request = HelpRequest.objects.get()
     to_service, to_manager = mail.outbox
     assert to_service.to == ["service-clients@portail.example"]
-    assert to_service.subject == "Besoin d’aide : Alpha Conseil – Une commande"
+    assert to_service.subject == "Besoin d’aide\u00a0: Alpha Conseil – Une commande"
     assert "Financeur\u00a0: Alpha Conseil" in to_service.body
     assert "(bob@example.com), bob@example.com" in to_service.body
     assert "Objet\u00a0: Une commande" in to_service.body
@@ -85,7 +85,7 @@ def test_it_emails_the_default_customer_service_and_acknowledges_to_the_manager(
     admin_url = reverse("admin:cesu_orders_helprequest_change", args=[help_request.pk])
     assert f"http://testserver{admin_url}" in to_service.body
     assert to_manager.to == ["bob@example.com"]
-    assert to_manager.subject == "Votre demande d’aide a bien été reçue : Une commande"
+    assert to_manager.subject == "Votre demande d’aide a bien été reçue\u00a0: Une commande"
     assert MESSAGE in to_manager.body
     assert "Objet\u00a0: Une commande" in to_manager.body
 

@@ -196,6 +196,8 @@ def test_commander_needs_a_line_and_a_feasible_date(client, alice, address, peop
     anna, emile, zoe = people
     for day, message in [
         ("2026-11-28", "Le 28 novembre 2026 est un samedi\u00a0: choisissez un jour ouvré."),
+        ("2026-11-29", "Le 29 novembre 2026 est un dimanche\u00a0: choisissez un jour ouvré."),
+        ("2027-01-01", "Le 1er janvier 2027 est férié (Jour de l’an)"),
         ("2026-11-26", "La livraison la plus proche possible est le 30 novembre 2026."),
         ("2026-12-25", "Le 25 décembre 2026 est férié (Noël)"),
         ("2027-03-01", "Choisissez une date au plus tard le 23 février 2027."),
@@ -393,6 +395,11 @@ def test_the_history_filters_by_year_and_status(
     with django_assert_max_num_queries(10):
         page = client.get(HISTORY).content.decode()
     assert all(o.number in page for o in orders)
+    # Each row links straight to its invoice.
+    for order in orders:
+        invoice = order.invoices.get()
+        url = reverse("cesu_orders:invoice_download", args=[invoice.public_id])
+        assert f'<a class="nowrap" href="{url}">Facture {invoice.number}' in page
     page = client.get(HISTORY + "?annee=2025").content.decode()
     assert [o.number in page for o in orders] == [True, False, False]
     page = client.get(HISTORY + "?statut=delivered").content.decode()

@@ -264,9 +264,9 @@ def test_the_fabrication_email_carries_the_delivery_date(
     assert message.to == [alice.email]
     assert message.subject == (
         f"Confirmation de fabrication de votre commande {order.number}\u00a0: livraison le "
-        "1 décembre 2026"
+        "1er décembre 2026"
     )
-    assert "Date de livraison\u00a0: mardi 1 décembre 2026" in message.body
+    assert "Date de livraison\u00a0: mardi 1er décembre 2026" in message.body
 
 
 def test_the_shipping_email_carries_the_tracking_number(order, django_capture_on_commit_callbacks):

@@ -32,6 +32,7 @@ from domiciliation.services.instruction import (
     case_review_proofs,
     case_set_offer,
 )
+from domiciliation.services.previews import proof_preview_make
 from domiciliation.services.requests import case_withdraw, proof_upload
 from tests.accounts.factories import UserFactory
 from tests.domiciliation.factories import pdf_upload, sent_file
@@ -149,9 +150,9 @@ def test_update_saves_every_state_and_sends_one_recap_email(
     message = mail.outbox[0]
     assert message.to == ["paul@start.example"]
     assert "Vos justificatifs ont été examinés par Paris Domiciliation" in message.subject
-    assert "Pièce d’identité du représentant légal\u00a0: validé" in message.body
+    assert "Pièce d’identité du représentant légal\u00a0: validée" in message.body
     assert "motif\u00a0: Document expiré ou datant de plus de 3 mois" in message.body
-    assert "Statuts\u00a0: non fourni (facultatif avant signature)" in message.body
+    assert "Statuts\u00a0: non fournis (facultatif avant signature)" in message.body
     assert "Remplacez les justificatifs invalidés" in message.body
     timeline = client.get(_url("case_detail", case)).content.decode()
     assert "Justificatifs examinés" in timeline
@@ -233,15 +234,18 @@ def test_a_stale_form_is_refused_and_the_page_shows_the_new_proof(client, case, 
 
 
 def test_the_proofs_page_previews_each_proof_through_the_checked_view(client, case, admin):
+    proof = case.reviews.get(proof_type__code="identite").proof
+    proof_preview_make(proof_id=proof.pk)  # the task queued by the upload
     client.force_login(admin)
     page = client.get(_url("case_proofs", case)).content.decode()
-    proof = case.reviews.get(proof_type__code="identite").proof
     preview = reverse("domiciliation:proof_download", args=[proof.public_id]) + "?apercu=1"
-    assert f'src="{preview}"' in page
+    assert f'<img src="{preview}"' in page
+    assert "<iframe" not in page
     assert "Facultatif avant signature" in page
     response = client.get(preview)
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "DENY"
 
 
 # Offer, contract, decisions
@@ -253,7 +257,6 @@ def test_accepting_needs_every_required_proof_validated(client, case, admin):
     page = response.content.decode()
     assert "Le dossier ne peut pas être accepté" in page
     assert "Pièce d’identité du représentant légal" in page
-    assert "L’offre (centre et prix) n’est pas renseignée." in page
     case.refresh_from_db()
     assert case.status == CaseStatus.S1
 
@@ -279,14 +282,15 @@ def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(
         client.post(_url("case_accept", case))
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
-    assert case.payment_due_at == NOW + timedelta(days=7)
+    # The end of the seventh day, Paris time.
+    assert case.payment_due_at == timezone.make_aware(timezone.datetime(2026, 11, 30, 23, 59))
     assert case.decided_by == admin
     (message,) = mail.outbox
     assert message.to == ["paul@start.example"]
     assert "accepté" in message.subject
     # (3 × 30 + 50) × 1.2 = 168 €
     assert "168,00\u00a0€ TTC" in message.body
-    assert "avant le 30 novembre 2026 à 10\u00a0h\u00a000" in message.body
+    assert "avant le 30 novembre 2026 à 23\u00a0h\u00a059" in message.body
     assert "http://testserver/domiciliation/" in message.body
 
 
@@ -306,7 +310,8 @@ def test_the_offer_refuses_bad_values_next_to_the_field(client, case, admin):
     errors = response.context["offer_form"].errors
     assert set(errors) == {"monthly_price", "billing_months", "setup_fee", "duration_months"}
     case.refresh_from_db()
-    assert case.monthly_price is None
+    # The advertised offer the case started with is kept.
+    assert case.monthly_price == case.provider.price_from
 
 
 def test_another_providers_centre_is_refused(client, case, admin, lyon):

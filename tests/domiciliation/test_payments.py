@@ -23,6 +23,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 from sequences import get_next_value
 
+from common.formats import french_datetime
 from domiciliation.models import (
     Case,
     CaseDocument,
@@ -73,19 +74,46 @@ def _pay(django_capture_on_commit_callbacks, case, company):
 # The deadline
 
 
-def test_the_deadline_keeps_the_paris_clock_across_the_end_of_summer_time():
+def test_the_deadline_is_the_end_of_the_seventh_day_in_paris_time():
+    accepted = timezone.make_aware(timezone.datetime(2026, 11, 23, 2, 31), PARIS)
+    local = timezone.localtime(payment_deadline(accepted))
+    assert (local.day, local.month, local.hour, local.minute) == (30, 11, 23, 59)
+
+
+def test_the_deadline_keeps_the_paris_calendar_across_the_end_of_summer_time():
     accepted = timezone.make_aware(timezone.datetime(2026, 10, 22, 10, 0), PARIS)
     deadline = payment_deadline(accepted)
     local = timezone.localtime(deadline)
-    assert (local.day, local.month, local.hour, local.minute) == (29, 10, 10, 0)
-    # 7 days and 1 hour of real time: the clocks went back on 25 October.
-    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(days=7, hours=1)
+    assert (local.day, local.month, local.hour, local.minute) == (29, 10, 23, 59)
+    # The clocks went back on 25 October: one more hour of real time.
+    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(
+        days=7, hours=14, minutes=59
+    )
 
 
-def test_the_deadline_keeps_the_paris_clock_across_the_start_of_summer_time():
+def test_the_deadline_keeps_the_paris_calendar_across_the_start_of_summer_time():
     accepted = timezone.make_aware(timezone.datetime(2027, 3, 25, 18, 30), PARIS)
-    local = timezone.localtime(payment_deadline(accepted))
-    assert (local.day, local.month, local.hour, local.minute) == (1, 4, 18, 30)
+    deadline = payment_deadline(accepted)
+    local = timezone.localtime(deadline)
+    assert (local.day, local.month, local.hour, local.minute) == (1, 4, 23, 59)
+    # The clocks went forward on 28 March: one hour less of real time, still 7 days.
+    assert deadline.astimezone(UTC) - accepted.astimezone(UTC) == timedelta(
+        days=7, hours=4, minutes=29
+    )
+
+
+@pytest.mark.parametrize(
+    "accepted",
+    [
+        (2026, 11, 23, 23, 59, 30),  # a few seconds before midnight
+        (2026, 10, 24, 23, 59, 59),  # the night before the clocks go back
+        (2027, 3, 27, 23, 59, 59),  # the night before the clocks go forward
+    ],
+)
+def test_the_deadline_always_leaves_at_least_seven_days(accepted):
+    accepted = timezone.make_aware(timezone.datetime(*accepted), PARIS)
+    real_time = payment_deadline(accepted).astimezone(UTC) - accepted.astimezone(UTC)
+    assert real_time >= timedelta(days=7)
 
 
 def test_both_sides_see_the_deadline_in_paris_time(client, company, paris, admin):
@@ -98,8 +126,8 @@ def test_both_sides_see_the_deadline_in_paris_time(client, company, paris, admin
         provider_page = client.get(
             reverse("domiciliation_provider:case_payment", args=[case.public_id])
         )
-    # 22:30 UTC on the 29th is 23:30 in Paris, after the end of summer time.
-    expected = "29 octobre 2026 à 23\u00a0h\u00a030"
+    # The end of 29 October in Paris, after the end of summer time.
+    expected = "29 octobre 2026 à 23\u00a0h\u00a059"
     assert expected in page.content.decode()
     assert "168,00\u00a0€" in page.content.decode()
     assert expected in provider_page.content.decode()
@@ -679,8 +707,16 @@ def test_reactivation_gives_seven_new_days_and_restarts_the_reminders(
         client.force_login(admin)
         page = client.get(reverse("domiciliation_provider:case_payment", args=[case.public_id]))
         assert "Réactiver le dossier" in page.content.decode()
-        client.post(reverse("domiciliation_provider:case_reactivate", args=[case.public_id]))
+        # The new deadline, as a date and a time, not a number of days.
+        assert "Réactivé maintenant, le client aura jusqu’au " in page.content.decode()
+        response = client.post(
+            reverse("domiciliation_provider:case_reactivate", args=[case.public_id]), follow=True
+        )
     case.refresh_from_db()
+    assert (
+        f"le client a jusqu’au {french_datetime(case.payment_due_at)} pour payer."
+        in response.content.decode()
+    )
     assert case.status == CaseStatus.ACCEPTED
     assert case.payment_due_at == payment_deadline(later)
     assert case.payment_reminders_sent == 0

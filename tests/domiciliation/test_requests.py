@@ -237,7 +237,7 @@ def test_withdrawing_a_case_notifies_the_provider(
     assert case.status == CaseStatus.WITHDRAWN
     assert {m.to[0] for m in mail.outbox} == {"admin@paris.example", "agent@paris.example"}
     response = client.post(reverse("domiciliation:withdraw", args=[case.public_id]), follow=True)
-    assert "il ne peut pas passer à «\u00a0Retiré par le client" in response.content.decode()
+    assert "il ne peut pas passer à «\u00a0Retiré\u00a0»" in response.content.decode()
     client.force_login(UserFactory())
     assert client.post(reverse("domiciliation:withdraw", args=[case.public_id])).status_code == 404
 

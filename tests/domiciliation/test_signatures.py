@@ -21,6 +21,7 @@ from domiciliation.sealing import SEAL_FIELD, self_signed_seal
 from domiciliation.services.cases import CaseRefused
 from domiciliation.services.documents import sha256
 from domiciliation.services.payments import payment_confirm, payment_start
+from domiciliation.services.requests import RequestRefused, client_file_send
 from domiciliation.services.signatures import (
     MAX_CODE_ATTEMPTS,
     signature_request_code,
@@ -28,6 +29,7 @@ from domiciliation.services.signatures import (
 )
 from notifications import sms
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import make_provider
 from tests.domiciliation.factories import accepted_case
 
 pytestmark = pytest.mark.django_db
@@ -462,3 +464,26 @@ def test_the_signing_page_runs_a_constant_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_after_signing_mes_dossiers_says_why_the_other_request_was_withdrawn(
+    client, signed_case, company, lyon
+):
+    client.force_login(company)
+    page = client.get(reverse("domiciliation:dashboard")).content.decode()
+    assert "Envoyer à d’autres domiciliataires" not in page
+    assert "Mettre à jour mes justificatifs" not in page
+    assert "Retiré par le client" not in page
+    assert "Retiré\u00a0: contrat signé avec un autre domiciliataire" in page
+    assert "Demande retirée automatiquement" in page
+    withdrawn = signed_case.client_file.cases.get(provider=lyon)
+    assert withdrawn.signed_elsewhere
+    client.force_login(lyon.organization.memberships.get().user)
+    page = client.get(reverse("domiciliation_provider:case_list")).content.decode()
+    assert "Retiré\u00a0: contrat signé avec un autre domiciliataire" in page
+
+
+def test_a_signed_file_is_not_sent_again(signed_case, company):
+    other = make_provider(name="Troisième Domiciliation")
+    with pytest.raises(RequestRefused, match="Votre contrat est signé"):
+        client_file_send(client_file=signed_case.client_file, providers=[other], actor=company)

@@ -9,7 +9,6 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import Error as PlaywrightError
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
@@ -82,16 +81,7 @@ def portal(live_server, page):
             return f"{live_server.url}{path}"
 
         def goto(self, path: str):
-            # A page with a PDF viewer may start a late navigation of its own after it
-            # has loaded; a navigation it cuts short is tried again.
-            for attempt in range(3):
-                try:
-                    return self.page.goto(self.url(path))
-                except PlaywrightError as error:
-                    if attempt == 2 or "interrupted by another navigation" not in str(error):
-                        raise
-                    self.page.wait_for_load_state()
-            return None
+            return self.page.goto(self.url(path))
 
         def login(self, login: str, password: str = DEMO_PASSWORD):
             """Logs in; for an account with two-factor login (the demo's admins and
@@ -114,6 +104,7 @@ def portal(live_server, page):
         def screenshot(self, name: str) -> Path:
             SCREENSHOTS.mkdir(exist_ok=True)
             path = SCREENSHOTS / f"{name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=path, full_page=True)
             return path
 

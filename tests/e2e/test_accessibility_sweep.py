@@ -2,136 +2,27 @@
 pages (the back office) are left out. Pages are found from the URL map: every route a
 role may open with GET, plus the pages of the demo's own objects."""
 
-from django.urls import reverse
-from playwright.sync_api import Error as PlaywrightError
+import pytest
 
-from accounts.models import User
-from cesu_orders.models import Beneficiary, Order
-from directory.models import Provider
-from domiciliation.models import Case, Payment, Signature
-from domiciliation.services.payments import payment_confirm, payment_start
-from tests.domiciliation.factories import accept
-from tests.test_url_sweep import _has_arguments, _routes
+from tests.e2e.sweep import walk_every_page
 
-# Not pages: files, feeds, JSON, fragments, and actions that only answer a POST.
-NOT_PAGES = {
-    "sitemap",
-    "health",
-    "metrics",
-    "account_logout",
-    "mfa_download_recovery_codes",
-    "cesu_orders:beneficiary_import_template",
-    "cesu_orders:order_calendar",
-    "domiciliation:stripe_webhook",
-    "domiciliation:start",
-}
-ROLES = {
-    "visiteur": None,
-    "gestionnaire principal": "C100001",
-    "gestionnaire secondaire": "C100001-02",
-    "administrateur domiciliataire": "domiciliataire@demo.example",
-    "agent domiciliataire": "agent@demo.example",
-    "entreprise": "client@demo.example",
-}
+DESKTOP = {"width": 1366, "height": 768}
 
 
-def _paid_demo_case() -> Case:
-    """The demo company's case, accepted and paid, so that its payment and signing
-    pages have something to show."""
-    admin = User.objects.get(username="domiciliataire@demo.example")
-    case = accept(Case.objects.get(client_file__company_name="Rousseau Conseil"), admin)
-    payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=admin)
-    payment_confirm(payment=payment, amount=payment.amount)
-    return case
-
-
-def _object_pages(case: Case) -> dict[str, list[str]]:
-    order = Order.objects.filter(organization__name="Demo Industries").first()
-    beneficiary = Beneficiary.objects.filter(organization__name="Demo Industries").first()
-    provider = Provider.objects.get(slug="demo-domiciliation-paris")
-    centre = provider.centres.first()
-    client_file = case.client_file
-    company_signature = case.signatures.get(party=Signature.Party.COMPANY)
-    provider_signature = case.signatures.get(party=Signature.Party.PROVIDER)
-    payment = Payment.objects.create(
-        case=case, method="simulated", amount=case.first_payment.incl_tax
-    )
-    case_pages = [
-        reverse(f"domiciliation_provider:{name}", args=[case.public_id])
-        for name in ("case_detail", "case_proofs", "case_contract", "case_payment")
-    ]
-    directory = [
-        reverse("directory:region", args=["ile-de-france"]),
-        reverse("directory:department", args=["75"]),
-        reverse("directory:provider", args=[provider.slug]),
-    ]
-    funder = [
-        reverse("cesu_orders:order_detail", args=[order.public_id]),
-        reverse("cesu_orders:beneficiary_update", args=[beneficiary.public_id]),
-    ]
-    return {
-        "visiteur": directory,
-        "gestionnaire principal": funder,
-        "gestionnaire secondaire": funder,
-        "administrateur domiciliataire": [
-            *case_pages,
-            reverse("directory_provider:centre_update", args=[centre.public_id]),
-            reverse("domiciliation:signature", args=[provider_signature.public_id]),
-        ],
-        "agent domiciliataire": case_pages,
-        "entreprise": [
-            *(reverse("domiciliation:step", args=[client_file.public_id, n]) for n in range(1, 7)),
-            reverse("domiciliation:payment", args=[case.public_id]),
-            reverse("domiciliation:payment_simulation", args=[payment.public_id]),
-            reverse("domiciliation:signature", args=[company_signature.public_id]),
-            *directory,
-        ],
-    }
-
-
-def _plain_pages() -> list[str]:
-    return [
-        reverse(name)
-        for name, pattern in _routes().items()
-        if name not in NOT_PAGES and not _has_arguments(pattern)
-    ]
-
-
-def _open(portal, path):
-    """The page's response; None for an empty answer (a 405 to a GET is not a page)."""
-    try:
-        return portal.goto(path)
-    except PlaywrightError:
-        return None
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP}
 
 
 def test_every_page_has_no_accessibility_violation_for_every_role(portal, demo):
-    case = _paid_demo_case()
-    object_pages = _object_pages(case)
-    scanned, failures = 0, []
-    for role, login in ROLES.items():
-        # A new tab per user: nothing of the last user's pages (a PDF viewer still
-        # loading) can interfere with the next login.
-        previous = portal.page
-        previous.context.clear_cookies()
-        portal.page = previous.context.new_page()
-        previous.close()
-        page = portal.page
-        if login:
-            portal.login(login)
-        seen = set()
-        for path in [*_plain_pages(), *object_pages[role]]:
-            response = _open(portal, path)
-            final = page.url
-            if response is None or response.status != 200 or final in seen:
-                continue  # not this role's page (403, 405) or already seen after a redirect
-            if "/compte/connexion/" in final and login:
-                continue
-            seen.add(final)
-            results = portal.axe.run(page)
-            scanned += 1
-            if results.violations_count:
-                failures.append(f"{role} {path}\n{results.generate_report()}")
+    failures = []
+
+    def check(role, path):
+        results = portal.axe.run(portal.page)
+        if results.violations_count:
+            failures.append(f"{role} {path}\n{results.generate_report()}")
+
+    scanned = walk_every_page(portal, check)
     assert failures == [], "\n\n".join(failures)
     # Enough pages were really opened for the sweep to mean something.
     assert scanned >= 90, scanned

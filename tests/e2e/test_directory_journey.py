@@ -33,8 +33,10 @@ def test_a_company_finds_a_provider_and_asks_for_an_offer(portal, demo):
     expect(page.get_by_role("link", name="Ma sélection (1)")).to_be_visible()
 
     page.get_by_role("link", name="Demander une offre", exact=True).click()
-    # The questionnaire's first step; the file exists once its first answers are posted.
-    expect(page).to_have_url(re.compile(r"/domiciliation/demande/\?domiciliataire=[\w-]+$"))
+    # The first step; the file is created by the first answers posted, not by a visit.
+    expect(page).to_have_url(
+        re.compile(r"/domiciliation/demande/\?domiciliataire=demo-domiciliation-paris$")
+    )
     expect(page.get_by_text("Demande d’offre auprès de")).to_contain_text(
         "Demo Domiciliation Paris"
     )

@@ -43,7 +43,13 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
     page.get_by_role("link", name="Justificatifs").click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Justificatifs")
     page.get_by_text("Afficher l’aperçu de Pièce d’identité", exact=False).click()
-    expect(page.get_by_title("Aperçu de Pièce d’identité du représentant légal")).to_be_visible()
+    # The first page as a picture, never the browser's PDF viewer.
+    preview = page.get_by_role(
+        "img", name="Première page de Pièce d’identité du représentant légal"
+    )
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.complete && image.naturalWidth") == 1000
+    expect(page.locator("iframe")).to_have_count(0)
     portal.assert_accessible()
     portal.screenshot("instruction-proofs")
     _review(page, "Pièce d’identité", "Validé")
@@ -83,6 +89,10 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
 
     page.get_by_role("link", name="Contrat").click()
     expect(page.get_by_role("heading", name="Contrat", exact=True)).to_be_visible()
+    # The offer starts from the centre chosen and the price the profile advertises.
+    expect(page.get_by_label("Prix mensuel HT (€)")).to_have_value(
+        f"{case.provider.price_from:.2f}".replace(".", ",")
+    )
     page.get_by_label("Prix mensuel HT (€)").fill("29,90")
     page.get_by_label("Frais de dossier HT (€)").fill("0")
     page.get_by_role("button", name="Enregistrer l’offre").click()
@@ -97,7 +107,13 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
 
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
-    assert abs(case.payment_due_at - (timezone.now() + timedelta(days=7))) < timedelta(minutes=5)
+    # The end of the seventh day, Paris time.
+    due = timezone.localtime(case.payment_due_at)
+    assert (due.date(), due.hour, due.minute) == (
+        timezone.localdate() + timedelta(days=7),
+        23,
+        59,
+    )
     (accepted,) = mail.outbox
     assert accepted.to == ["client@demo.example"]
     assert french_datetime(case.payment_due_at) in accepted.body

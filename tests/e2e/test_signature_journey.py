@@ -29,21 +29,29 @@ def _last_code(phone: str) -> str:
     return re.search(r"\b(\d{6})\b", text).group(1)
 
 
-def _click(button):
-    # Chromium's PDF viewer in the page breaks Playwright's own scrolling before a click
-    # (the click lands nowhere): scroll to the button first.
-    button.scroll_into_view_if_needed()
-    button.click()
+def _read_the_contract(page):
+    """As a person does: the mouse over the contract's first page, the wheel turned to
+    scroll on. The picture is loaded, and the wheel scrolls the page, not a viewer."""
+    preview = page.get_by_role("img", name=re.compile("^Première page du contrat"))
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.complete && image.naturalWidth") == 1000
+    preview.hover()
+    before = page.evaluate("window.scrollY")
+    page.mouse.wheel(0, 400)
+    page.wait_for_function("before => window.scrollY > before", arg=before)
 
 
 def _sign_with_sms_code(portal, phone):
     page = portal.page
-    _click(page.get_by_role("button", name="Recevoir un code par SMS"))
+    _read_the_contract(page)
+    page.get_by_role("button", name="Recevoir un code par SMS").click()
     expect(page.get_by_role("status")).to_contain_text("Un code à 6 chiffres vient d’être envoyé")
-    page.get_by_label("Code reçu par SMS").fill(_last_code(phone))
-    page.get_by_label("J’ai lu le contrat et je le signe.").check()
+    _read_the_contract(page)
+    page.get_by_label("Code reçu par SMS").click()
+    page.keyboard.type(_last_code(phone))
+    page.get_by_label("J’ai lu le contrat et je le signe.").click()
     portal.assert_accessible()
-    _click(page.get_by_role("button", name="Signer le contrat"))
+    page.get_by_role("button", name="Signer le contrat").click()
     expect(page.get_by_role("status")).to_contain_text("Le contrat est signé")
 
 
@@ -98,7 +106,7 @@ def test_the_company_pays_then_both_parties_sign(portal, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Signature du contrat de domiciliation"
     )
-    expect(page.get_by_title("Contrat de domiciliation à signer")).to_be_visible()
+    expect(page.get_by_role("link", name="Télécharger le contrat (PDF)")).to_be_visible()
     portal.assert_accessible()
     portal.screenshot("signature-company")
     _sign_with_sms_code(portal, "+33612345678")

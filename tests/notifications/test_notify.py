@@ -40,13 +40,16 @@ def test_it_writes_the_rendered_email_and_sends_it_on_commit(
 
     (message,) = mail.outbox
     assert message.to == ["camille@example.com"]
-    assert message.from_email == "Portail <ne-pas-repondre@portail.example>"
+    assert message.from_email == "Portail CESU & domiciliation <ne-pas-repondre@portail.example>"
     assert message.subject == "Rappel : l'échéance de Zoé d'Arcy"
     assert message.body == notification.body_text
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     assert '<a href="http://testserver/espace/"' in html
-    assert "Cet e-mail vous est envoyé automatiquement par le portail." in html
+    assert (
+        "Cet e-mail vous est envoyé automatiquement par le Portail CESU &amp; domiciliation."
+        in html
+    )
 
 
 @pytest.mark.django_db
