@@ -9,6 +9,7 @@ from django.urls import reverse
 from domiciliation.models import CaseStatus, ProofReview
 from domiciliation.services.instruction import ReviewDecision, case_review_proofs
 from domiciliation.services.requests import client_file_send
+from tests.accounts.factories import MembershipFactory
 from tests.directory.factories import make_provider
 from tests.domiciliation.factories import filled_file, sent_file
 
@@ -51,9 +52,8 @@ def test_with_several_centres_and_none_chosen_the_provider_chooses(client, compa
     provider = make_provider(
         name="Deux Centres", centres=[("75002", "Paris"), ("92100", "Boulogne")]
     )
-    admin = provider.organization.memberships.create(
-        user=company.__class__.objects.create(username="a@deux.example", email="a@deux.example"),
-        role="admin",
+    admin = MembershipFactory(
+        organization=provider.organization, role="admin", user__email="a@deux.example"
     ).user
     case = sent_file(company, [provider]).cases.get()
     assert case.centre is None
