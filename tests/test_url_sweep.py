@@ -198,7 +198,7 @@ TENANT_ROUTES = {
     ),
     "domiciliation:invoice": (
         "get",
-        lambda ctx: {"public_id": _paid_case_of_alice(ctx).invoice.public_id},
+        lambda ctx: {"public_id": _paid_case_of_alice(ctx).issued_invoice.public_id},
     ),
     "domiciliation:document": (
         "get",

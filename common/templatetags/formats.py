@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import template
 
-from ..formats import french_datetime
+from ..formats import french_date, french_datetime
 from ..money import format_euros
 from ..phones import display_phone
 
@@ -38,3 +38,9 @@ register.filter("phone", display_phone)
 def datetime_fr(value) -> str:
     """« 25 novembre 2026 à 10 h 00 » in Paris time (see common.formats.french_datetime)."""
     return french_datetime(value) if value else ""
+
+
+@register.filter(name="date_fr")
+def date_fr(value) -> str:
+    """« 1er janvier 2027 » (see common.formats.french_date)."""
+    return french_date(value) if value else ""

@@ -703,7 +703,7 @@ def test_reactivation_keeps_a_late_payment_and_pays_the_case(
     payment.refresh_from_db()
     assert case.status == CaseStatus.PAID
     assert payment.status == Payment.Status.SUCCEEDED
-    assert Invoice.objects.get(case=case).payment == payment
+    assert Invoice.objects.get(case=case).payments.get() == payment
 
 
 def test_only_an_expired_case_can_be_reactivated(case, admin):
