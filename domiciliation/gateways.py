@@ -209,8 +209,8 @@ class StripeGateway:
                 options={"idempotency_key": payment.idempotency_key},
             )
         except stripe.CardError as error:
-            intent = (error.error.payment_intent or {}) if error.error else {}
-            return ChargeResult("failed", intent.get("id", ""), _reason(error))
+            intent = error.error.payment_intent if error.error else None
+            return ChargeResult("failed", getattr(intent, "id", "") or "", _reason(error))
         except stripe.StripeError as error:
             raise GatewayError(str(error)) from error
         if intent.status == "succeeded":

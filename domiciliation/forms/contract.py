@@ -17,14 +17,23 @@ def _date(label: str, **kwargs) -> forms.DateField:
     )
 
 
-def _price(label: str, **kwargs) -> forms.DecimalField:
+def _price(label: str, *, positive: bool = False, **kwargs) -> forms.DecimalField:
+    """An amount in euros, typed the French way (« 29,90 »)."""
     return forms.DecimalField(
         label=label,
         max_digits=8,
         decimal_places=2,
+        min_value=Decimal("0.01") if positive else Decimal("0"),
         max_value=Decimal("9999.99"),
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "min_value": "Indiquez un montant supérieur à 0\u00a0€."
+            if positive
+            else "Le montant ne peut pas être négatif.",
+            "max_value": "Le montant ne peut pas dépasser 9\u202f999,99\u00a0€.",
+            "invalid": "Indiquez un montant en euros, par exemple 29,90.",
+        },
         **kwargs,
     )
 
@@ -71,11 +80,11 @@ class TermsForm(forms.Form):
     """The domiciliataire's new price and options (from the next period; an option
     added is billed at once, pro rata)."""
 
-    monthly_price = _price("Prix mensuel HT (€)", min_value=Decimal("0.01"))
+    monthly_price = _price("Prix mensuel HT (€)", positive=True)
     mail_scan = forms.BooleanField(label="Numérisation du courrier", required=False)
-    mail_scan_price = _price("Numérisation, prix mensuel HT (€)", min_value=Decimal("0"))
+    mail_scan_price = _price("Numérisation, prix mensuel HT (€)")
     forwarding = forms.ChoiceField(label="Réexpédition du courrier", choices=Forwarding.choices)
-    forwarding_price = _price("Réexpédition, prix mensuel HT (€)", min_value=Decimal("0"))
+    forwarding_price = _price("Réexpédition, prix mensuel HT (€)")
 
 
 class TerminationForm(forms.Form):
@@ -119,7 +128,7 @@ class InvoiceCancelForm(_InvoiceChoice):
 
 
 class InvoiceTransferForm(_InvoiceChoice):
-    amount = _price("Montant reçu (€)", min_value=Decimal("0.01"))
+    amount = _price("Montant reçu (€)", positive=True)
     received_on = _date("Reçu le")
     reference = forms.CharField(label="Référence du virement", max_length=100)
 

@@ -251,10 +251,12 @@ def option_invoice_issue(*, contract: Contract, label: str, monthly, today: date
     return invoice
 
 
-def invoice_issue_for(contract: Contract, billed: Charge, *, today: date, **fields) -> Invoice:
+def invoice_issue_for(
+    contract: Contract, billed: Charge, *, today: date, kind: str = Invoice.Kind.PERIOD, **fields
+) -> Invoice:
     """One invoice of the contract issued now (the last period pro rata after a
     cancellation): numbered, written on the timeline, its PDF and e-mail queued."""
-    invoice = _invoice(contract, Invoice.Kind.PERIOD, billed, today=today, **fields)
+    invoice = _invoice(contract, kind, billed, today=today, **fields)
     _number([invoice])
     invoice.save()
     contract_log(

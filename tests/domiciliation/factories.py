@@ -38,6 +38,17 @@ ANSWERS = {
 }
 
 
+def at(day, hour: int = 7, minute: int = 0):
+    """`day` at `hour`:`minute`, Paris time: where the tests move the clock to."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime(day.year, day.month, day.day, hour, minute), timezone.get_current_timezone()
+    )
+
+
 def pdf_bytes() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
