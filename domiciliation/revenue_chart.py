@@ -6,8 +6,6 @@ over twelve months."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import formats
-
 from common.formats import french_date
 from common.money import format_euros
 
@@ -30,8 +28,13 @@ class Bar:
     is_today: bool
 
 
+# The usual French abbreviations (Django's "M" gives « Jui » for both June and July).
+MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc."]  # fmt: skip
+
+
 def _month(day) -> str:
-    return formats.date_format(day, "M")
+    return MONTHS[day.month - 1]
 
 
 def revenue_chart(points) -> dict:

@@ -6,7 +6,7 @@ documents). Each step is idempotent: run three times, it does its work once."""
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from ..models import (
@@ -61,8 +61,8 @@ def contracts_catch_up(*, now=None) -> int:
     ).exclude(invoice__payment__method=Payment.Method.TRANSFER)
     for pk in list(refunds.values_list("pk", flat=True).distinct()[:CATCH_UP_BATCH]):
         done += credit_note_refund(credit_note_id=pk).refunded_at is not None
-    # Charges: an unpaid invoice of a contract with a saved method, never tried, or
-    # tried without an answer from the provider.
+    # Charges: an unpaid invoice issued while the contract had a saved method (whose task
+    # was lost), never tried, or tried without an answer from the provider.
     unanswered = Payment.objects.filter(
         invoice=OuterRef("pk"),
         saved_method__isnull=False,
@@ -76,6 +76,7 @@ def contracts_catch_up(*, now=None) -> int:
             status__in=Invoice.UNPAID,
             created_at__lt=late,
             contract__payment_methods__is_active=True,
+            contract__payment_methods__created_at__lt=F("created_at"),
             contract__status__in=[ContractStatus.RUNNING, ContractStatus.NOTICE,
                                   ContractStatus.SUSPENDED],
         )

@@ -95,6 +95,10 @@ def _charge_attempt(invoice_id: int) -> Payment | None:
     in_flight = _in_flight(invoice)
     if in_flight is not None:
         return None if in_flight.provider_payment_id else in_flight
+    if invoice.payments.filter(
+        status=Payment.Status.PENDING, created_at__gte=timezone.now() - RESUME_PENDING_FOR
+    ).exists():
+        return None  # the company is paying it online right now
     saved = contract.payment_methods.filter(is_active=True).first()
     if saved is None:
         return None

@@ -462,3 +462,44 @@ def test_the_invoice_pdf_of_a_paid_period_says_it_is_paid(
     assert "Visa •••• 4242 (simulation)".lower() in text.lower()
     assert Decimal("36.00") == invoice.amount_incl_tax
     assert date(2027, 2, 18) == invoice.due_date
+
+
+def test_the_catch_up_job_does_what_lost_tasks_did_not(
+    contract, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from domiciliation.services.contract_jobs import contracts_catch_up
+
+    with time_machine.travel(SECOND_MONTH - timedelta(days=1), tick=False):
+        _save_simulated(contract)
+    # Billed, but nothing queued on commit ran: the broker was down.
+    invoice = _bill(django_capture_on_commit_callbacks, execute=False)
+    assert not invoice.pdf
+    with time_machine.travel(SECOND_MONTH + timedelta(minutes=5), tick=False):
+        assert contracts_catch_up() == 0  # not late yet
+    with time_machine.travel(SECOND_MONTH + timedelta(minutes=11), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert contracts_catch_up() == 2
+        assert contracts_catch_up() == 0
+    invoice.refresh_from_db()
+    assert invoice.pdf
+    assert invoice.status == Invoice.Status.PAID
+    assert [m.subject for m in mail.outbox if m.subject.startswith("Votre facture")] == [
+        f"Votre facture {invoice.number} – {contract.provider}"
+    ]
+
+
+def test_a_method_saved_after_an_invoice_does_not_charge_it_behind_the_companys_back(
+    contract, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from domiciliation.services.contract_jobs import contracts_catch_up
+
+    invoice = _bill(django_capture_on_commit_callbacks)
+    with time_machine.travel(SECOND_MONTH + timedelta(hours=1), tick=False):
+        _save_simulated(contract)
+    with time_machine.travel(SECOND_MONTH + timedelta(hours=2), tick=False):
+        contracts_catch_up()
+    assert not invoice.payments.exists()
