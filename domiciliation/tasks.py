@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services.billing import invoice_deliver
+from .services.billing import after_billing, invoice_deliver
 from .services.contract_jobs import contracts_run
 from .services.credit_notes import credit_note_deliver, credit_note_refund
 from .services.deadlines import payment_deadlines_run
@@ -23,6 +23,11 @@ def render_invoice(invoice_id: int) -> None:
 @shared_task(name="domiciliation.tasks.deliver_invoice")
 def deliver_invoice(invoice_id: int) -> None:
     invoice_deliver(invoice_id=invoice_id)
+
+
+@shared_task(name="domiciliation.tasks.after_billing")
+def after_billing_batch(invoice_ids: list[int], charged_ids: list[int]) -> None:
+    after_billing(invoice_ids=invoice_ids, charged_ids=charged_ids)
 
 
 @shared_task(name="domiciliation.tasks.charge_invoice")

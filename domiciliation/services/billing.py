@@ -11,13 +11,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from sequences import get_next_values
 
 from common.exceptions import TransitionRefused
 from common.formats import french_date
 from common.money import format_euros
-from common.queue import enqueue_on_commit
+from common.queue import enqueue, enqueue_on_commit
 from common.transitions import status_move
 
 from ..models import Contract, ContractEvent, Invoice, SavedPaymentMethod
@@ -27,10 +28,8 @@ from .contracts import NBSP, ContractRefused, contract_log
 from .documents import attachment_of, invoice_document
 
 BATCH_SIZE = 200
-# The contract fields a batch may change.
-BILLED_FIELDS = [
-    "next_period",
-    "next_billing_on",
+# The contract fields announced changes of terms set, applied when a period is billed.
+TERMS_FIELDS = [
     "monthly_price",
     "mail_scan",
     "mail_scan_price",
@@ -112,6 +111,25 @@ def _queue_after_issue(invoices: list[Invoice], charged: set[int]) -> None:
             enqueue_on_commit("domiciliation.tasks.charge_invoice", invoice.pk)
 
 
+def _advance(contracts: list[Contract], billed: dict[int, int], changed: list, now) -> None:
+    """Writes each contract's next period: one UPDATE per (periods billed, next billing
+    date), a handful per batch whatever its size (contracts due on one day mostly move to
+    one date; the clamped ends of months and the billing periods make the others), much
+    cheaper than bulk_update's CASE over every row. Changed terms, rare, are saved with
+    bulk_update."""
+    groups = defaultdict(list)
+    for contract in contracts:
+        groups[(billed[contract.pk], contract.next_billing_on)].append(contract.pk)
+    for (count, next_billing_on), ids in groups.items():
+        Contract.objects.filter(pk__in=ids).update(
+            next_period=F("next_period") + count, next_billing_on=next_billing_on, updated_at=now
+        )
+    if changed:
+        for contract in changed:
+            contract.updated_at = now
+        Contract.objects.bulk_update(changed, TERMS_FIELDS)
+
+
 def _due_periods(contract: Contract, today: date, now) -> tuple[list[Invoice], list]:
     """The invoices of every period of `contract` due on or before `today` (one, unless
     the job was down), with the timeline lines; moves the contract's next period."""
@@ -142,7 +160,6 @@ def _due_periods(contract: Contract, today: date, now) -> tuple[list[Invoice], l
         contract.next_billing_on = period_bounds(
             contract.starts_on, contract.billing_months, contract.next_period
         )[0]
-    contract.updated_at = now
     return invoices, events
 
 
@@ -160,16 +177,20 @@ def billing_batch(contract_ids: list[int], *, today: date) -> list[Invoice]:
         .filter(pk__in=contract_ids)
         .order_by("pk")
     )
-    invoices, events = [], []
+    invoices, events, billed, changed = [], [], {}, []
     for contract in contracts:
+        pending = bool(contract.pending_terms)
         issued, notes = _due_periods(contract, today, now)
         invoices += issued
         events += notes
+        billed[contract.pk] = len(issued)
+        if pending and not contract.pending_terms:
+            changed.append(contract)
     if not invoices:
         return []
     _number(invoices)
     Invoice.objects.bulk_create(invoices)
-    Contract.objects.bulk_update(contracts, BILLED_FIELDS)
+    _advance(contracts, billed, changed, now)
     events += [
         ContractEvent(
             contract_id=invoice.contract_id,
@@ -189,8 +210,22 @@ def billing_batch(contract_ids: list[int], *, today: date) -> list[Invoice]:
             contract_id__in=[c.pk for c in contracts], is_active=True
         ).values_list("contract_id", flat=True)
     )
-    _queue_after_issue(invoices, charged)
+    # One message for the batch: the task queues each invoice's PDF, e-mail and charge.
+    enqueue_on_commit(
+        "domiciliation.tasks.after_billing",
+        [invoice.pk for invoice in invoices],
+        [invoice.pk for invoice in invoices if invoice.contract_id in charged],
+    )
     return invoices
+
+
+def after_billing(*, invoice_ids: list[int], charged_ids: list[int]) -> None:
+    """The task after a batch: one task per invoice to render and e-mail it, and one per
+    invoice to charge to the saved method (each retried and caught up on its own)."""
+    for invoice_id in invoice_ids:
+        enqueue("domiciliation.tasks.deliver_invoice", invoice_id)
+    for invoice_id in charged_ids:
+        enqueue("domiciliation.tasks.charge_invoice", invoice_id)
 
 
 def billing_run(*, today: date | None = None, batch_size: int = BATCH_SIZE) -> int:
