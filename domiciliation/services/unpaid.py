@@ -134,7 +134,8 @@ def contract_resume_if_settled(contract: Contract, *, actor=None) -> Contract:
         contract,
         "domiciliation_contract_resumed",
         {},
-        key=f"resumed:{contract.suspended_at:%Y%m%d%H%M%S}",
+        # Once per suspension.
+        key=f"resumed:{(contract.suspended_at or contract.updated_at):%Y%m%d%H%M%S}",
         actor=actor,
     )
     return contract

@@ -90,7 +90,10 @@ def unpaid_list(request):
 def greffe(request):
     """« À signaler au greffe »: the notices to send, with their letter; those sent."""
     due, sent = greffe_queue(request.organization)
-    forms = [(notice, GreffeSentForm(prefix=notice.public_id.hex[:8])) for notice in due]
+    today = {"sent_on": timezone.localdate()}
+    forms = [
+        (notice, GreffeSentForm(prefix=notice.public_id.hex[:8], initial=today)) for notice in due
+    ]
     return render(request, "domiciliation/provider/greffe_queue.html", {"due": forms, "sent": sent})
 
 

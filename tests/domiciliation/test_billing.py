@@ -273,7 +273,9 @@ def test_the_job_racing_a_payment_bills_once_and_loses_no_payment(
     with time_machine.travel(at(date(2027, 2, 10)), tick=False):
         billing_run()
         unpaid = Invoice.objects.get(contract=contract, period_index=1)
-        Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.SUSPENDED)
+        Contract.objects.filter(pk=contract.pk).update(
+            status=ContractStatus.SUSPENDED, suspended_at=timezone.now()
+        )
     payment = invoice_payment_start(invoice=unpaid, method=Payment.Method.SIMULATED, actor=company)
     barrier = threading.Barrier(3)
     errors = []
