@@ -41,6 +41,7 @@ beat: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/contracts.py
 
 # Private files on the local disk and in an S3 bucket (SeaweedFS), side by side.
 bench-storage: install

@@ -69,6 +69,21 @@ FUNDER_MENU = (
 PROVIDER_MENU = (
     Entry("Tableau de bord", "domiciliation_provider:dashboard"),
     Entry("Dossiers", "domiciliation_provider:case_list", ("domiciliation_provider:case*",)),
+    Entry(
+        "Contrats",
+        "domiciliation_provider:contract_list",
+        (
+            "domiciliation_provider:contract_list",
+            "domiciliation_provider:contract_unpaid",
+            "domiciliation_provider:contract_detail",
+            "domiciliation_provider:contract_transfer",
+            "domiciliation_provider:contract_invoice_cancel",
+            "domiciliation_provider:contract_terms",
+            "domiciliation_provider:contract_terminate",
+            "domiciliation_provider:greffe*",
+            "domiciliation_provider:credit_note*",
+        ),
+    ),
     Entry("Équipe", "domiciliation_provider:team", only_for="is_provider_admin"),
     Entry(
         "Ma fiche annuaire",

@@ -12,6 +12,9 @@ from .models import (
     Case,
     CaseDocument,
     ClientFile,
+    Contract,
+    CreditNote,
+    GreffeNotice,
     Invoice,
     Payment,
     Proof,
@@ -75,10 +78,47 @@ def provider_payment_for(case: Case, public_id) -> Payment:
     return get_object_or_404(Payment, case=case, public_id=public_id)
 
 
+def company_contract_for(request, public_id) -> Contract:
+    """A contract of the company's own account."""
+    return get_object_or_404(
+        Contract.objects.of_company(request.user).select_related(
+            "case__client_file", "case__centre", "provider"
+        ),
+        public_id=public_id,
+    )
+
+
+def provider_contract_for(request, public_id) -> Contract:
+    """A contract of the request's domiciliataire."""
+    return get_for_organization_or_404(
+        Contract.objects.select_related("case__client_file", "case__centre", "provider", "owner"),
+        request.organization,
+        public_id=public_id,
+    )
+
+
+def contract_invoice_for(contract: Contract, public_id) -> Invoice:
+    """An invoice of `contract`'s case (a contract's page acts on its own invoices only)."""
+    return get_object_or_404(Invoice, case_id=contract.case_id, public_id=public_id)
+
+
+def contract_credit_note_for(contract: Contract, public_id) -> CreditNote:
+    return get_object_or_404(CreditNote, case_id=contract.case_id, public_id=public_id)
+
+
+def greffe_notice_for(request, public_id) -> GreffeNotice:
+    """A greffe notice of the request's domiciliataire."""
+    return get_object_or_404(
+        GreffeNotice.objects.select_related("contract"),
+        provider__organization=request.organization,
+        public_id=public_id,
+    )
+
+
 def simulated_payment_for(request, public_id) -> Payment:
     """A payment of the company's own case made with the simulated provider."""
     return get_object_or_404(
-        Payment.objects.select_related("case__client_file", "case__provider"),
+        Payment.objects.select_related("case__client_file", "case__provider", "invoice"),
         public_id=public_id,
         method=Payment.Method.SIMULATED,
         case__client_file__owner=request.user,
@@ -135,6 +175,10 @@ def case_document_for(request, public_id) -> CaseDocument:
 
 def invoice_for(request, public_id) -> Invoice:
     return _of_visible_case(request, Invoice, public_id)
+
+
+def credit_note_for(request, public_id) -> CreditNote:
+    return _of_visible_case(request, CreditNote, public_id)
 
 
 def signature_for(public_id) -> Signature:

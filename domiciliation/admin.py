@@ -7,10 +7,16 @@ from .models import (
     CaseDocument,
     CaseEvent,
     ClientFile,
+    Contract,
+    ContractEvent,
     ContractTemplate,
+    CreditNote,
+    GreffeNotice,
     Invoice,
+    InvoiceEvent,
     Payment,
     ProofType,
+    SavedPaymentMethod,
     Signature,
 )
 
@@ -90,17 +96,71 @@ class ContractTemplateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["provider"]
 
 
+class InvoiceEventInline(ReadOnlyTabularInline):
+    model = InvoiceEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     """Issued invoices are kept as they are: staff read them."""
 
-    list_display = ["number", "provider", "issue_date", "amount_incl_tax"]
+    list_display = ["number", "provider", "kind", "status", "issue_date", "amount_incl_tax"]
+    list_filter = ["kind", "status"]
     list_select_related = ["provider"]
     search_fields = ["number", "provider__legal_name", "case__client_file__company_name"]
     readonly_fields = [field.name for field in Invoice._meta.fields]
+    inlines = [InvoiceEventInline]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that move only through their services (locks, events, e-mails): staff read
+    them here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContractEventInline(ReadOnlyTabularInline):
+    model = ContractEvent
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+
+
+class SavedPaymentMethodInline(ReadOnlyTabularInline):
+    model = SavedPaymentMethod
+    fields = ["created_at", "gateway", "kind", "label", "is_active"]
+
+
+@admin.register(Contract)
+class ContractAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "company_name", "provider", "status", "starts_on", "ends_on"]
+    list_filter = ["status"]
+    list_select_related = ["provider"]
+    search_fields = ["number", "company_name", "siren", "provider__legal_name"]
+    inlines = [SavedPaymentMethodInline, ContractEventInline]
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "provider", "invoice", "reason", "issue_date", "amount_incl_tax"]
+    list_select_related = ["provider", "invoice"]
+    search_fields = ["number", "invoice__number", "provider__legal_name"]
+
+
+@admin.register(GreffeNotice)
+class GreffeNoticeAdmin(_ReadOnlyAdmin):
+    list_display = ["contract", "kind", "status", "event_date", "sent_on", "channel"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["contract"]

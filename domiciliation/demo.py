@@ -1,18 +1,56 @@
-"""Demo data of the domiciliation requests (`seed_demo`): the proof types, and the demo
-company's client file, filled and sent to « Demo Domiciliation Paris »."""
+"""Demo data of the domiciliation part (`seed_demo`): the proof types; the demo company's
+client file « Rousseau Conseil », filled and sent to « Demo Domiciliation Paris » (the
+case to instruct); and its older company « Atelier Rousseau », domiciled there under a
+running contract billed monthly: two periods paid (the first payment, then the saved
+card) and the third one upcoming, so that « Mon contrat » and « Contrats » show at once.
+Everything goes through the services; only the dates of the contract's past are set
+back afterwards (a demo cannot wait a month)."""
 
 import io
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import User
+from common.queue import enqueue_on_commit
 from directory.models import Provider
 
 from .catalogue import ensure_proof_types
-from .models import ClientFile, ProofType
+from .models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClientFile,
+    Contract,
+    ContractEvent,
+    Invoice,
+    Payment,
+    ProofReview,
+    ProofType,
+    SavedPaymentMethod,
+    Signature,
+)
+from .periods import add_months
+from .services.billing import billing_batch
+from .services.cases import case_lock, case_move
+from .services.contracts import contract_open
+from .services.documents import contract_document
+from .services.instruction import (
+    ReviewDecision,
+    case_accept,
+    case_review_proofs,
+    case_set_offer,
+)
+from .services.invoice_payments import invoice_charge, payment_method_save
+from .services.payments import payment_confirm, payment_start
 from .services.requests import client_file_send, client_file_start, proof_upload
+
+CONTRACT_COMPANY = "Atelier Rousseau"
 
 
 def blank_pdf() -> bytes:
@@ -24,21 +62,14 @@ def blank_pdf() -> bytes:
     return output.getvalue()
 
 
-def seed(log) -> None:
-    ensure_proof_types(ProofType)
-    client = User.objects.get(username="client@demo.example")
-    if ClientFile.objects.filter(owner=client).exists():
-        return
-    provider = Provider.objects.get(slug="demo-domiciliation-paris")
+def _sent_file(client: User, provider: Provider, **answers) -> ClientFile:
+    """A client file of the demo company, filled, with its proofs, sent to `provider`."""
     client_file = client_file_start(
         owner=client, provider=provider, centre=provider.centres.first()
     )
     for name, value in {
         "company_status": ClientFile.CompanyStatus.CREATION,
         "legal_form": ClientFile.LegalForm.SASU,
-        "company_name": "Rousseau Conseil",
-        "activity": "Conseil en organisation",
-        "start_date": date(2027, 1, 4),
         "rep_civility": ClientFile.Civility.MADAME,
         "rep_first_name": "Émilie",
         "rep_last_name": "Rousseau",
@@ -53,6 +84,7 @@ def seed(log) -> None:
         "services": ["mail_scan", "forwarding"],
         "mail_handling": ClientFile.MailHandling.SCAN,
         "completed_step": 6,
+        **answers,
     }.items():
         setattr(client_file, name, value)
     client_file.save()
@@ -66,4 +98,121 @@ def seed(log) -> None:
             actor=client,
         )
     client_file_send(client_file=client_file, providers=[provider], actor=client)
-    log("Dossier de domiciliation de client@demo.example envoyé à Demo Domiciliation Paris.")
+    return client_file
+
+
+def seed(log) -> None:
+    ensure_proof_types(ProofType)
+    client = User.objects.get(username="client@demo.example")
+    provider = Provider.objects.get(slug="demo-domiciliation-paris")
+    if not ClientFile.objects.filter(owner=client, company_name="Rousseau Conseil").exists():
+        _sent_file(
+            client,
+            provider,
+            company_name="Rousseau Conseil",
+            activity="Conseil en organisation",
+            start_date=date(2027, 1, 4),
+        )
+        log("Dossier de domiciliation de client@demo.example envoyé à Demo Domiciliation Paris.")
+    if not Contract.objects.filter(owner=client).exists():
+        contract = _running_contract(client, provider)
+        log(f"Contrat {contract.number} de {CONTRACT_COMPANY} en cours chez {provider}.")
+
+
+@transaction.atomic
+def _running_contract(client: User, provider: Provider) -> Contract:
+    admin = User.objects.get(username="domiciliataire@demo.example")
+    today = timezone.localdate()
+    starts_on = add_months(today, -1) - timedelta(days=10)
+    client_file = _sent_file(
+        client, provider, company_name=CONTRACT_COMPANY, activity="Ébénisterie d’art"
+    )
+    case = client_file.cases.get(provider=provider)
+    reviews = case.reviews.filter(proof__isnull=False)
+    case_review_proofs(
+        case=case,
+        decisions=[
+            ReviewDecision(str(review.proof.public_id), ProofReview.State.VALIDATED)
+            for review in reviews
+        ],
+        actor=admin,
+    )
+    case_set_offer(
+        case=case,
+        centre=provider.centres.first(),
+        monthly_price=Decimal("29.90"),
+        setup_fee=Decimal("49.00"),
+        billing_months=1,
+        duration_months=12,
+        actor=admin,
+    )
+    case_accept(case=case, actor=admin)
+    payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=client)
+    payment_confirm(payment=payment, amount=payment.amount, actor=client)
+    # Both signatures as the SMS-code signature records them (the demo has no phone to
+    # read a code from), then the move the second signature makes.
+    signed_hash = contract_document(case_id=case.pk).sha256
+    case = case_lock(case)
+    for party, user, name in (
+        (Signature.Party.COMPANY, client, "Émilie Rousseau"),
+        (Signature.Party.PROVIDER, admin, admin.get_full_name() or admin.email),
+    ):
+        Signature.objects.filter(case=case, party=party).update(
+            signer=user,
+            signer_name=name,
+            phone="+33612345678",
+            signed_at=timezone.now(),
+            ip_address="192.0.2.10",
+            user_agent="Données de démonstration",
+            document_sha256=signed_hash,
+        )
+    case = case_move(
+        case,
+        CaseStatus.SIGNED,
+        actor=admin,
+        note="Contrat signé par les deux parties",
+        signed_at=timezone.now(),
+        contract_starts_on=starts_on,
+    )
+    contract = contract_open(case, actor=admin, starts_on=starts_on)
+    enqueue_on_commit("domiciliation.tasks.finalize_contract", case.pk)
+    _set_back(case, starts_on)
+    payment_method_save(
+        contract=contract,
+        gateway=Payment.Method.SIMULATED,
+        kind=SavedPaymentMethod.Kind.CARD,
+        label="Visa •••• 4242 (simulation)",
+        method_id="sim_card",
+        actor=client,
+    )
+    # The second period, billed on its first day and charged to the saved card.
+    billed_on = contract.next_billing_on
+    (invoice,) = billing_batch([contract.pk], today=billed_on)
+    invoice_charge(invoice_id=invoice.pk)
+    moment = timezone.make_aware(datetime.combine(billed_on, time(6)))
+    Invoice.objects.filter(pk=invoice.pk).update(paid_at=moment)
+    Payment.objects.filter(invoice=invoice).update(created_at=moment, confirmed_at=moment)
+    ContractEvent.objects.filter(contract=contract, created_at__gt=moment).update(created_at=moment)
+    return Contract.objects.get(pk=contract.pk)
+
+
+def _set_back(case: Case, starts_on: date) -> None:
+    """The case's past (decision, payment, signatures, first invoice) moved back so that
+    it happened on the contract's first day."""
+    shift = timezone.localdate() - starts_on
+    Case.objects.filter(pk=case.pk).update(
+        created_at=F("created_at") - shift,
+        decided_at=F("decided_at") - shift,
+        paid_at=F("paid_at") - shift,
+        signed_at=F("signed_at") - shift,
+        payment_due_at=F("payment_due_at") - shift,
+    )
+    CaseEvent.objects.filter(case=case).update(created_at=F("created_at") - shift)
+    ContractEvent.objects.filter(contract__case=case).update(created_at=F("created_at") - shift)
+    Signature.objects.filter(case=case).update(signed_at=F("signed_at") - shift)
+    Payment.objects.filter(case=case).update(
+        created_at=F("created_at") - shift, confirmed_at=F("confirmed_at") - shift
+    )
+    Invoice.objects.filter(case=case, kind=Invoice.Kind.FIRST).update(
+        issue_date=starts_on, due_date=starts_on, paid_at=F("paid_at") - shift
+    )

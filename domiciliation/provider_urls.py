@@ -1,8 +1,8 @@
-"""The domiciliataire's side, at /domiciliataire/: instruction, payment, team."""
+"""The domiciliataire's side, at /domiciliataire/: instruction, payment, contracts, team."""
 
 from django.urls import path
 
-from .views import payment, provider, team
+from .views import payment, provider, provider_contracts, team
 
 app_name = "domiciliation_provider"
 
@@ -36,6 +36,45 @@ urlpatterns = [
     path("dossiers/<uuid:public_id>/accepter/", provider.case_accept_view, name="case_accept"),
     path("dossiers/<uuid:public_id>/classer/", provider.case_dismiss_view, name="case_dismiss"),
     path("modele-de-contrat/", provider.contract_clauses, name="contract_clauses"),
+    path("contrats/", provider_contracts.contract_list, name="contract_list"),
+    path("contrats/impayes/", provider_contracts.unpaid_list, name="contract_unpaid"),
+    path("contrats/greffe/", provider_contracts.greffe, name="greffe"),
+    path(
+        "contrats/greffe/<uuid:public_id>/envoye/",
+        provider_contracts.greffe_notice_sent,
+        name="greffe_notice_sent",
+    ),
+    path(
+        "contrats/greffe/<uuid:public_id>/lettre/",
+        provider_contracts.greffe_notice_pdf,
+        name="greffe_notice_pdf",
+    ),
+    path("contrats/<uuid:public_id>/", provider_contracts.contract_detail, name="contract_detail"),
+    path(
+        "contrats/<uuid:public_id>/virement/",
+        provider_contracts.invoice_transfer,
+        name="contract_transfer",
+    ),
+    path(
+        "contrats/<uuid:public_id>/annuler-facture/",
+        provider_contracts.invoice_cancel_view,
+        name="contract_invoice_cancel",
+    ),
+    path(
+        "contrats/<uuid:public_id>/conditions/",
+        provider_contracts.contract_terms,
+        name="contract_terms",
+    ),
+    path(
+        "contrats/<uuid:public_id>/resilier/",
+        provider_contracts.contract_terminate_view,
+        name="contract_terminate",
+    ),
+    path(
+        "contrats/<uuid:public_id>/avoirs/<uuid:credit_note_id>/rembourse/",
+        provider_contracts.credit_note_refunded,
+        name="credit_note_refunded",
+    ),
     path("equipe/", team.team, name="team"),
     path("equipe/mon-mobile/", team.own_phone, name="own_phone"),
     path(

@@ -3,8 +3,10 @@ certificate and private key given in CONTRACT_SEAL_CERTIFICATE and
 CONTRACT_SEAL_PRIVATE_KEY (PEM). Without them, outside production, a self-signed
 development certificate is made once and kept in the private storage."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from io import BytesIO
 
 from cryptography import x509
@@ -114,5 +116,19 @@ def seal_pdf(pdf: bytes) -> bytes:
         reason="Contrat signé électroniquement par les deux parties",
         location="France",
     )
-    output = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), metadata, signer=signer)
-    return output.getvalue()
+    sign = partial(
+        signers.sign_pdf, IncrementalPdfFileWriter(BytesIO(pdf)), metadata, signer=signer
+    )
+    return _outside_any_event_loop(sign).getvalue()
+
+
+def _outside_any_event_loop(call):
+    """pyHanko signs with asyncio.run(), which refuses to run in a thread whose event
+    loop is already running (a task run in-process from async code, or beside a browser
+    driver): there, the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(call).result()

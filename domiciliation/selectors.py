@@ -204,10 +204,11 @@ def company_files(user: User) -> QuerySet[ClientFile]:
         .prefetch_related(
             Prefetch(
                 "cases",
-                queryset=Case.objects.select_related("provider", "invoice").prefetch_related(
+                queryset=Case.objects.select_related("provider", "contract").prefetch_related(
                     Prefetch("reviews", queryset=ProofReview.objects.select_related("proof_type")),
                     "signatures",
                     "documents",
+                    "invoices",
                 ),
             )
         )

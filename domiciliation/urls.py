@@ -1,9 +1,9 @@
 """The company's side, at /domiciliation/: the questionnaire and its cases, payment,
-signature and the files it may download."""
+signature, « Mon contrat » and the files it may download."""
 
 from django.urls import path
 
-from .views import company, files, payment, signature
+from .views import company, company_contract, files, payment, signature
 
 app_name = "domiciliation"
 
@@ -24,4 +24,26 @@ urlpatterns = [
     path("signature/<uuid:public_id>/", signature.signature, name="signature"),
     path("documents/<uuid:public_id>/", files.document_download, name="document"),
     path("factures/<uuid:public_id>/", files.invoice_download, name="invoice"),
+    path("avoirs/<uuid:public_id>/", files.credit_note_download, name="credit_note"),
+    path("contrat/<uuid:public_id>/", company_contract.contract, name="contract"),
+    path(
+        "contrat/<uuid:public_id>/resilier/",
+        company_contract.contract_notice,
+        name="contract_notice",
+    ),
+    path(
+        "contrat/<uuid:public_id>/moyen-de-paiement/",
+        company_contract.payment_method_setup,
+        name="payment_method_setup",
+    ),
+    path(
+        "contrat/<uuid:public_id>/moyen-de-paiement/simulation/",
+        company_contract.payment_method_simulation,
+        name="payment_method_simulation",
+    ),
+    path(
+        "contrat/<uuid:public_id>/factures/<uuid:invoice_id>/payer/",
+        company_contract.invoice_pay,
+        name="invoice_pay",
+    ),
 ]

@@ -4,6 +4,7 @@ carries an object id. A new route must be declared here, or this test fails."""
 
 import re
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -169,6 +170,37 @@ def _pending_payment_of_alice(ctx):
     return payment_start(case=case, method=Payment.Method.SIMULATED, actor=ctx["alice"])
 
 
+def _contract_of(owner, organization=None):
+    """A running contract of `owner`'s company at a domiciliataire (of `organization`,
+    or a new one), signed through the services."""
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.factories import signed_contract
+
+    provider = make_provider(organization=organization, name="Sweep Contrats")
+    admin = MembershipFactory(organization=provider.organization, role=Membership.Role.ADMIN)
+    return signed_contract(owner, [provider], admin.user)
+
+
+def _credit_note_of(contract):
+    """A credit note cancelling the contract's second invoice, billed a month later."""
+    from domiciliation.services.billing import billing_run
+    from domiciliation.services.credit_notes import invoice_cancel
+
+    with time_machine.travel(timezone.now() + timedelta(days=100), tick=False):
+        billing_run()
+    invoice = contract.invoices.get(kind="period", period_index=1)
+    return invoice_cancel(invoice=invoice, note="Sweep", actor=contract.case.decided_by)
+
+
+def _contract_of_alice(ctx):
+    return {"public_id": _contract_of(ctx["alice"]).public_id}
+
+
+def _invoice_of_alices_contract(ctx):
+    contract = _contract_of(ctx["alice"])
+    return {"public_id": contract.public_id, "invoice_id": contract.invoices.get().public_id}
+
+
 # Private routes with an object id: url name → (HTTP method, kwargs of an object that
 # belongs to organization A). Charlie, from organization B, must get a 404.
 TENANT_ROUTES = {
@@ -201,11 +233,20 @@ TENANT_ROUTES = {
     ),
     "domiciliation:invoice": (
         "get",
-        lambda ctx: {"public_id": _paid_case_of_alice(ctx).invoice.public_id},
+        lambda ctx: {"public_id": _paid_case_of_alice(ctx).issued_invoice.public_id},
     ),
     "domiciliation:document": (
         "get",
         lambda ctx: {"public_id": _paid_case_of_alice(ctx).documents.get().public_id},
+    ),
+    "domiciliation:contract": ("get", _contract_of_alice),
+    "domiciliation:contract_notice": ("post", _contract_of_alice),
+    "domiciliation:payment_method_setup": ("post", _contract_of_alice),
+    "domiciliation:payment_method_simulation": ("get", _contract_of_alice),
+    "domiciliation:invoice_pay": ("post", _invoice_of_alices_contract),
+    "domiciliation:credit_note": (
+        "get",
+        lambda ctx: {"public_id": _credit_note_of(_contract_of(ctx["alice"])).public_id},
     ),
 }
 
@@ -259,6 +300,34 @@ def _late_payment_of(organization):
     return {"public_id": case.public_id, "payment_id": payment.public_id}
 
 
+def _contract_id_of(organization):
+    from tests.accounts.factories import UserFactory
+
+    return {"public_id": _contract_of(UserFactory(), organization).public_id}
+
+
+def _greffe_notice_of(organization):
+    from domiciliation.models import GreffeNotice
+    from tests.accounts.factories import UserFactory
+
+    contract = _contract_of(UserFactory(), organization)
+    notice = GreffeNotice.objects.create(
+        provider=contract.provider,
+        contract=contract,
+        kind=GreffeNotice.Kind.CONTRACT_END,
+        event_date=timezone.localdate(),
+    )
+    return {"public_id": notice.public_id}
+
+
+def _contract_credit_note_of(organization):
+    from tests.accounts.factories import UserFactory
+
+    contract = _contract_of(UserFactory(), organization)
+    credit_note = _credit_note_of(contract)
+    return {"public_id": contract.public_id, "credit_note_id": credit_note.public_id}
+
+
 def _agent_of(organization):
     membership = MembershipFactory(organization=organization, role=Membership.Role.AGENT)
     return {"public_id": membership.user.public_id}
@@ -282,6 +351,14 @@ PROVIDER_TENANT_ROUTES = {
     ),
     "domiciliation_provider:case_reactivate": ("post", _case_of),
     "domiciliation_provider:payment_refund": ("post", _late_payment_of),
+    "domiciliation_provider:contract_detail": ("get", _contract_id_of),
+    "domiciliation_provider:contract_transfer": ("post", _contract_id_of),
+    "domiciliation_provider:contract_invoice_cancel": ("post", _contract_id_of),
+    "domiciliation_provider:contract_terms": ("post", _contract_id_of),
+    "domiciliation_provider:contract_terminate": ("post", _contract_id_of),
+    "domiciliation_provider:credit_note_refunded": ("post", _contract_credit_note_of),
+    "domiciliation_provider:greffe_notice_sent": ("post", _greffe_notice_of),
+    "domiciliation_provider:greffe_notice_pdf": ("get", _greffe_notice_of),
     "domiciliation_provider:agent_deactivate": ("post", _agent_of),
     "domiciliation_provider:agent_reactivate": ("post", _agent_of),
 }
@@ -356,7 +433,8 @@ def test_another_tenant_gets_a_404(client, org_a, alice, charlie, name):
     assert "Page introuvable" in response.content.decode()
 
     client.force_login(alice)
-    assert getattr(client, method)(url).status_code in {200, 302}
+    # 400: an empty form posted by its rightful user is answered with its errors.
+    assert getattr(client, method)(url).status_code in {200, 302, 400}
 
 
 @pytest.mark.parametrize("name", sorted(SIGNING_ROUTES))

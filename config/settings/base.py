@@ -303,13 +303,18 @@ SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_SENDER = env("SMS_SENDER", default="Portail")
 BREVO_SMS_API_KEY = env("BREVO_SMS_API_KEY", default=ANYMAIL["BREVO_API_KEY"])
 
-# Payment of the first domiciliation period: "simulated" (a local page that lets the
-# company choose success or failure: development and demo) or "stripe" (Checkout).
+# Domiciliation payments (the first period, then each invoice of the running contract):
+# "simulated" (local pages that let the company choose success or failure: development
+# and demo) or "stripe" (Checkout; saved cards and SEPA mandates charged off-session).
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="simulated")
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Another API address than Stripe's (a local stand-in in tests); empty in production.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Running domiciliation contracts: days between an invoice and its due date, and days
+# after the due date before an unpaid invoice suspends the mail services.
+CONTRACT_INVOICE_DUE_DAYS = env.int("CONTRACT_INVOICE_DUE_DAYS", default=8)
+CONTRACT_SUSPEND_AFTER_DAYS = env.int("CONTRACT_SUSPEND_AFTER_DAYS", default=15)
 
 # The platform's seal on signed contracts (PEM). Without them, outside production, a
 # self-signed development certificate is made in the private storage.
@@ -350,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
     "domiciliation-payment-deadlines": {
         "task": "domiciliation.tasks.payment_deadlines",
         "schedule": 15 * 60.0,
+    },
+    "domiciliation-contracts": {
+        "task": "domiciliation.tasks.contracts",
+        "schedule": 30 * 60.0,
     },
     "domiciliation-documents-catch-up": {
         "task": "domiciliation.tasks.catch_up_documents",

@@ -1,5 +1,6 @@
 """Every model of the domiciliation part, by topic: the company's request, the case at
-each domiciliataire, the payments and invoices, the documents and signatures."""
+each domiciliataire, the payments, invoices and credit notes, the documents and
+signatures, the running contract and the greffe notices."""
 
 from .cases import (
     CASE_TRANSITIONS,
@@ -14,12 +15,26 @@ from .cases import (
     ContractTemplate,
     ProofReview,
 )
-from .payments import Invoice, Payment
+from .contracts import (
+    ACTIVE_STATUSES,
+    CONTRACT_TRANSITIONS,
+    Contract,
+    ContractEvent,
+    ContractQuerySet,
+    ContractStatus,
+    Forwarding,
+    GreffeNotice,
+    GreffeNoticeEvent,
+    Termination,
+)
+from .payments import CreditNote, Invoice, InvoiceEvent, Payment, SavedPaymentMethod
 from .requests import BeneficialOwner, ClientFile, Proof, ProofType
 from .signatures import CaseDocument, Signature, SignatureCode
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "CASE_TRANSITIONS",
+    "CONTRACT_TRANSITIONS",
     "DECLARED_FIELDS",
     "INVALIDATION_REASONS",
     "MIN_CONTRACT_MONTHS",
@@ -31,12 +46,23 @@ __all__ = [
     "CaseQuerySet",
     "CaseStatus",
     "ClientFile",
+    "Contract",
+    "ContractEvent",
+    "ContractQuerySet",
+    "ContractStatus",
     "ContractTemplate",
+    "CreditNote",
+    "Forwarding",
+    "GreffeNotice",
+    "GreffeNoticeEvent",
     "Invoice",
+    "InvoiceEvent",
     "Payment",
     "Proof",
     "ProofReview",
     "ProofType",
+    "SavedPaymentMethod",
     "Signature",
     "SignatureCode",
+    "Termination",
 ]

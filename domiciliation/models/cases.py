@@ -78,12 +78,18 @@ DECLARED_FIELDS = [
 ]
 
 
-class CaseQuerySet(models.QuerySet):
+class ProviderOwnedQuerySet(models.QuerySet):
+    """Rows that belong to a domiciliataire through their `provider`."""
+
     def for_organization(self, organization):
-        """The cases addressed to the domiciliataire of `organization`; none otherwise."""
+        """The rows of the domiciliataire of `organization`; none otherwise."""
         if organization is None:
             return self.none()
         return self.filter(provider__organization=organization)
+
+
+class CaseQuerySet(ProviderOwnedQuerySet):
+    """Cases, each addressed to one domiciliataire."""
 
 
 class Case(models.Model):
@@ -276,10 +282,16 @@ class Case(models.Model):
 
     @property
     def issued_invoice(self):
-        """The invoice of the first payment, or None before it (a template must not
-        touch the reverse one-to-one, which raises when there is none)."""
+        """The invoice of the first payment, or None before it. Reads `invoices.all()`
+        (prefetch it)."""
+        return next((i for i in self.invoices.all() if i.kind == "first"), None)
+
+    @property
+    def running_contract(self):
+        """The contract of a signed case, or None (a template must not touch the reverse
+        one-to-one, which raises when there is none)."""
         try:
-            return self.invoice
+            return self.contract
         except ObjectDoesNotExist:
             return None
 

@@ -14,13 +14,15 @@ from .cases import Case
 
 class CaseDocument(WithPdfPreview):
     """A PDF of the case kept as issued: the contract to sign, the signed and sealed
-    contract, the « attestation de domiciliation ». Its SHA-256 is what signers sign. The
+    contract, the « attestation de domiciliation », and at the contract's end the
+    « attestation de fin de domiciliation ». Its SHA-256 is what signers sign. The
     contract to sign has the picture of its first page that the signing page shows."""
 
     class Kind(models.TextChoices):
         CONTRACT = "contract", "Contrat à signer"
         SIGNED_CONTRACT = "signed_contract", "Contrat signé et scellé"
         ATTESTATION = "attestation", "Attestation de domiciliation"
+        END_ATTESTATION = "end_attestation", "Attestation de fin de domiciliation"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")

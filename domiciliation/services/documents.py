@@ -1,6 +1,8 @@
-"""The PDFs of a case: the contract to sign, the invoice, the signed contract with its
-signature page and the platform's seal, and the « attestation de domiciliation ». Each
-is rendered once and kept as issued; its SHA-256 is what the signers sign."""
+"""The PDFs of a case: the contract to sign, the invoices and credit notes, the signed
+contract with its signature page and the platform's seal, the « attestation de
+domiciliation », and at the contract's end the « attestation de fin de domiciliation »
+and the notice to the greffe. Each is rendered once and kept as issued; a contract's
+SHA-256 is what the signers sign."""
 
 import hashlib
 from io import BytesIO
@@ -13,7 +15,7 @@ from stdnum.fr import tva
 from common.previews import attach_preview
 from notifications.pdf import render_pdf
 
-from ..models import Case, CaseDocument, Invoice
+from ..models import Case, CaseDocument, Contract, CreditNote, GreffeNotice, Invoice, Payment
 from ..sealing import seal_pdf
 from ..selectors import contract_template
 from .cases import case_lock
@@ -51,18 +53,38 @@ def contract_pdf(case: Case) -> bytes:
     return render_pdf("pdf/domiciliation_contract.html", contract_context(case))
 
 
+def _issuer(case: Case) -> dict:
+    """The domiciliataire as its invoices and credit notes name it."""
+    party = {field: case.provider.public(field) for field in PARTY_FIELDS}
+    return {"party": party, "vat_number": vat_number(party["siren"])}
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
     case = invoice.case
-    party = contract_context(case)["party"]
+    settled = invoice.payments.filter(status=Payment.Status.SUCCEEDED).first()
     return render_pdf(
         "pdf/domiciliation_invoice.html",
         {
             "invoice": invoice,
             "case": case,
             "client_file": case.declared,
-            "party": party,
-            "vat_number": vat_number(party["siren"]),
-            "payment": invoice.payment,
+            # Issued as it stood: the PDF of an invoice paid later says « à payer ».
+            "payment": settled if invoice.is_paid else None,
+            **_issuer(case),
+        },
+    )
+
+
+def credit_note_pdf(credit_note: CreditNote) -> bytes:
+    case = credit_note.case
+    return render_pdf(
+        "pdf/domiciliation_credit_note.html",
+        {
+            "credit_note": credit_note,
+            "invoice": credit_note.invoice,
+            "case": case,
+            "client_file": case.declared,
+            **_issuer(case),
         },
     )
 
@@ -91,12 +113,25 @@ def invoice_document(*, invoice_id: int) -> Invoice:
     """The invoice's PDF, rendered once; a second call keeps the first file."""
     invoice = (
         Invoice.objects.select_for_update(of=("self",))
-        .select_related("case__client_file", "case__provider", "case__centre", "payment")
+        .select_related("case__client_file", "case__provider", "case__centre")
         .get(pk=invoice_id)
     )
     if not invoice.pdf:
         invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(invoice_pdf(invoice)))
     return invoice
+
+
+@transaction.atomic
+def credit_note_document(*, credit_note_id: int) -> CreditNote:
+    """The credit note's PDF, rendered once."""
+    credit_note = (
+        CreditNote.objects.select_for_update(of=("self",))
+        .select_related("case__client_file", "case__provider", "case__centre", "invoice")
+        .get(pk=credit_note_id)
+    )
+    if not credit_note.pdf:
+        credit_note.pdf.save(f"{credit_note.number}.pdf", ContentFile(credit_note_pdf(credit_note)))
+    return credit_note
 
 
 def signed_contract_pdf(case: Case, contract: CaseDocument) -> bytes:
@@ -143,4 +178,49 @@ def final_documents(case: Case) -> tuple[CaseDocument, CaseDocument]:
 
 def attachment(document: CaseDocument, name: str) -> dict:
     """A document as an e-mail attachment of the outbox."""
-    return {"name": name, "path": document.file.name, "mimetype": "application/pdf"}
+    return attachment_of(document.file, name)
+
+
+def attachment_of(field_file, name: str) -> dict:
+    """A stored PDF as an e-mail attachment of the outbox: its name in the storage, read
+    through the storage when the e-mail is sent."""
+    return {"name": name, "path": field_file.name, "mimetype": "application/pdf"}
+
+
+def _end_context(contract: Contract) -> dict:
+    case = contract.case
+    return {
+        "contract": contract,
+        "case": case,
+        "client_file": case.declared,
+        "party": {field: case.provider.public(field) for field in PARTY_FIELDS},
+    }
+
+
+def greffe_notice_pdf(notice: GreffeNotice) -> bytes:
+    return render_pdf(
+        "pdf/domiciliation_greffe_notice.html",
+        {**_end_context(notice.contract), "notice": notice},
+    )
+
+
+def end_documents(contract: Contract) -> tuple[CaseDocument, list[GreffeNotice]]:
+    """The « attestation de fin de domiciliation » and the letters of the contract's due
+    greffe notices, each made once. Call with the contract and its case locked."""
+    case = contract.case
+    attestation = case.documents.filter(kind=CaseDocument.Kind.END_ATTESTATION).first()
+    if attestation is None:
+        attestation = _store(
+            case,
+            CaseDocument.Kind.END_ATTESTATION,
+            render_pdf("pdf/domiciliation_end_attestation.html", _end_context(contract)),
+        )
+    notices = list(contract.greffe_notices.select_for_update().order_by("pk"))
+    for notice in notices:
+        notice.contract = contract
+        if not notice.pdf:
+            notice.pdf.save(
+                f"avis-greffe-{contract.number}-{notice.event_date:%Y%m%d}.pdf",
+                ContentFile(greffe_notice_pdf(notice)),
+            )
+    return attestation, notices

@@ -1,7 +1,8 @@
 """The first payment: started online by the company, or recorded by the domiciliataire
-for a bank transfer, and confirmed by one service whoever reports it. On success the
-case is paid, the domiciliataire's invoice is issued and both parties are sent the
-contract to sign by e-mail and SMS."""
+for a bank transfer, and confirmed by one service whoever reports it (a payment of a
+contract's invoice goes on to services.invoice_payments). On success the case is paid,
+the domiciliataire's invoice is issued and both parties are sent the contract to sign by
+e-mail and SMS. A refund of an invoiced payment issues a credit note."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -85,6 +86,10 @@ def payment_start(*, case: Case, method: str, actor: User) -> Payment:
 @transaction.atomic
 def payment_fail(*, payment: Payment, reason: str, actor: User | None = None) -> Payment:
     """The provider refused the payment: the company may try again before the deadline."""
+    if payment.invoice_id is not None and payment.invoice.kind != Invoice.Kind.FIRST:
+        from .invoice_payments import invoice_payment_fail
+
+        return invoice_payment_fail(payment=payment, reason=reason, actor=actor)
     case = case_lock(payment.case)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != Payment.Status.PENDING:
@@ -109,6 +114,16 @@ def payment_confirm(
     already confirmed is returned unchanged. On an accepted case it pays the case; on a
     case no longer waiting (expired, withdrawn) the money is recorded and the
     domiciliataire is asked to reactivate the case or refund it."""
+    if payment.invoice_id is not None and payment.invoice.kind != Invoice.Kind.FIRST:
+        from .invoice_payments import invoice_payment_confirm
+
+        return invoice_payment_confirm(
+            payment=payment,
+            amount=amount,
+            reference=reference,
+            provider_payment_id=provider_payment_id,
+            actor=actor,
+        )
     case = case_lock(payment.case)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status not in (Payment.Status.PENDING, Payment.Status.FAILED):
@@ -203,15 +218,20 @@ def invoice_issue(*, case: Case, payment: Payment) -> Invoice:
     invoice = Invoice.objects.create(
         provider=case.provider,
         case=case,
-        payment=payment,
+        kind=Invoice.Kind.FIRST,
+        status=Invoice.Status.PAID,
+        paid_at=payment.confirmed_at,
         number=f"F{today.year}-{sequence:05d}",
         issue_date=today,
+        due_date=today,
         rent_excl_tax=first.rent_excl_tax,
         setup_fee_excl_tax=first.setup_fee_excl_tax,
         amount_excl_tax=first.excl_tax,
         vat_amount=first.vat,
         amount_incl_tax=first.incl_tax,
     )
+    Payment.objects.filter(pk=payment.pk).update(invoice=invoice)
+    payment.invoice = invoice
     case_log(case, f"Facture {invoice.number} émise")
     enqueue_on_commit("domiciliation.tasks.render_invoice", invoice.pk)
     return invoice
@@ -246,7 +266,9 @@ def payment_refund(*, payment: Payment, actor: User) -> Payment:
     """Gives back a payment the case does not need. An online one is refunded through its
     provider first, outside the transaction, with an idempotency key: if recording fails
     afterwards, « Rembourser » again gets the same refund, never a second one. A
-    transfer is recorded as refunded by the domiciliataire."""
+    transfer is recorded as refunded by the domiciliataire. A payment that settled an
+    invoice (the first payment of a request withdrawn since) is refunded with a credit
+    note cancelling that invoice."""
     from ..gateways import GatewayError, gateway_for
 
     if not payment.is_refundable:
@@ -272,6 +294,12 @@ def _record_refund(*, payment: Payment, actor: User) -> Payment:
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status"])
     case_log(case, f"Paiement de {format_euros(payment.amount)} remboursé", actor=actor)
+    settled = Invoice.objects.filter(payment=payment, status=Invoice.Status.PAID).first()
+    if settled is not None:
+        from .credit_notes import credit_note_for_refund
+
+        credit_note = credit_note_for_refund(invoice=settled, actor=actor)
+        case_log(case, f"Avoir {credit_note.number} émis", actor=actor)
     notify_company(
         case,
         "domiciliation_payment_refunded",

@@ -25,6 +25,7 @@ from ..models import (
     SignatureCode,
 )
 from ..selectors import may_sign, signer_phone
+from .billing import invoice_deliver
 from .cases import (
     NBSP,
     CaseRefused,
@@ -34,11 +35,11 @@ from .cases import (
     notify_company,
     notify_provider,
 )
+from .contracts import contract_open
 from .documents import (
     attachment,
     contract_document,
     final_documents,
-    invoice_document,
     sha256,
 )
 
@@ -241,19 +242,22 @@ def _signer_name(signature: Signature, user: User) -> str:
 
 
 def case_sign(case: Case, *, actor: User) -> Case:
-    """Both parties signed: the contract starts (on the wished date, or today), the
-    company's other open requests are withdrawn, and the final documents are made."""
+    """Both parties signed: the contract starts (on the wished date the case was decided
+    on, or today) and runs, the company's other open requests are withdrawn, and the
+    final documents are made."""
     now = timezone.now()
     today = timezone.localdate(now)
-    wished = case.client_file.start_date
+    wished = case.declared.start_date
+    starts_on = max(wished, today) if wished else today
     case = case_move(
         case,
         CaseStatus.SIGNED,
         actor=actor,
         note="Contrat signé par les deux parties",
         signed_at=now,
-        contract_starts_on=max(wished, today) if wished else today,
+        contract_starts_on=starts_on,
     )
+    contract_open(case, actor=actor, starts_on=starts_on)
     siblings = Case.objects.filter(client_file_id=case.client_file_id, status__in=OPEN_STATUSES)
     for sibling in siblings.exclude(pk=case.pk).order_by("pk"):
         sibling = case_lock(sibling)
@@ -330,7 +334,7 @@ def documents_catch_up(*, now=None) -> int:
         contract_document(case_id=case_id)
         done += 1
     for invoice_id in list(invoices):
-        invoice_document(invoice_id=invoice_id)
+        invoice_deliver(invoice_id=invoice_id)
         done += 1
     for case_id in list(finals):
         contract_finalize(case_id=case_id)

@@ -6,8 +6,8 @@ from django.http import Http404
 from common.files import file_response
 from common.uploads import EXTENSIONS
 
-from ..access import case_document_for, invoice_for, proof_for
-from ..services.documents import invoice_document
+from ..access import case_document_for, credit_note_for, invoice_for, proof_for
+from ..services.documents import credit_note_document, invoice_document
 
 
 def _wants_preview(request) -> bool:
@@ -50,3 +50,9 @@ def invoice_download(request, public_id):
     invoice = invoice_for(request, public_id)
     invoice = invoice_document(invoice_id=invoice.pk)
     return file_response(invoice.pdf, filename=f"facture-{invoice.number}.pdf")
+
+
+def credit_note_download(request, public_id):
+    credit_note = credit_note_for(request, public_id)
+    credit_note = credit_note_document(credit_note_id=credit_note.pk)
+    return file_response(credit_note.pdf, filename=f"avoir-{credit_note.number}.pdf")

@@ -4,7 +4,6 @@ domiciliataire's « Paiement et signature » tab shows the payments and lets it 
 bank transfer, reactivate an expired case or refund a payment the case does not need."""
 
 import logging
-from decimal import Decimal
 
 import stripe
 from django.conf import settings
@@ -31,8 +30,9 @@ from ..access import (
 )
 from ..forms.payment import TransferForm
 from ..gateways import GatewayError, online_gateway
-from ..selectors import case_payment_overview, stripe_payment
+from ..selectors import case_payment_overview
 from ..services.cases import recorded_refusal
+from ..services.contracts import contract_recorded_refusal
 from ..services.deadlines import case_reactivate
 from ..services.payments import (
     payment_confirm,
@@ -41,6 +41,7 @@ from ..services.payments import (
     payment_refund,
     payment_start,
 )
+from ..services.stripe_events import stripe_event_handle
 from .provider import render_case
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def payment_simulation(request, public_id):
         raise Http404
     payment = simulated_payment_for(request, public_id)
     case = payment.case
+    if payment.invoice_id is not None and payment.invoice.contract_id is not None:
+        return _simulated_invoice_payment(request, payment)
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome == "success":
@@ -116,13 +119,46 @@ def payment_simulation(request, public_id):
     )
 
 
+def _simulated_invoice_payment(request, payment):
+    """The simulated page for an invoice of the running contract."""
+    contract = payment.invoice.contract
+    if request.method == "POST" and request.POST.get("outcome") in ("success", "failure"):
+        if request.POST["outcome"] == "failure":
+            payment_fail(payment=payment, reason="carte refusée (simulation)", actor=request.user)
+            messages.error(
+                request, "Le paiement a été refusé par la banque. Vous pouvez réessayer."
+            )
+            return redirect("domiciliation:contract", contract.public_id)
+        try:
+            with contract_recorded_refusal(contract, actor=request.user, attempt="Paiement"):
+                payment_confirm(
+                    payment=payment,
+                    amount=payment.amount,
+                    reference=f"SIMULATION-{payment.public_id.hex[:12].upper()}",
+                    actor=request.user,
+                )
+        except DomainError as error:
+            show_error(error, request=request)
+        else:
+            messages.success(
+                request, f"Paiement reçu\u00a0: facture {payment.invoice.number} réglée."
+            )
+        return redirect("domiciliation:contract", contract.public_id)
+    return render(
+        request,
+        "domiciliation/payment_simulation.html",
+        {"payment": payment, "case": payment.case},
+    )
+
+
 @csrf_exempt
 @login_not_required
 @require_POST
 def stripe_webhook(request):
-    """Stripe's word that a Checkout Session is paid, trusted only with a valid signature
-    made less than 5 minutes ago. An event about no payment of ours is acknowledged and
-    ignored; a replayed one finds the payment confirmed and changes nothing."""
+    """Stripe's word about a payment or a saved method, trusted only with a valid
+    signature made less than 5 minutes ago (services.stripe_events acts on it). An event
+    about nothing of ours is acknowledged and ignored; a replayed one changes nothing;
+    while Stripe's API cannot be read, Stripe is asked to deliver it again later."""
     try:
         event = stripe.Webhook.construct_event(
             request.body,
@@ -131,28 +167,10 @@ def stripe_webhook(request):
         ).to_dict()
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("Signature invalide.")
-    if event["type"] not in (
-        "checkout.session.completed",
-        "checkout.session.async_payment_succeeded",
-    ):
-        return HttpResponse(status=200)
-    session = event["data"]["object"]
-    if session.get("payment_status") != "paid" or session.get("currency") != "eur":
-        return HttpResponse(status=200)
-    payment = stripe_payment(session.get("client_reference_id"), session.get("id"))
-    if payment is None:
-        logger.warning("Stripe event %s names no payment of ours: ignored.", event.get("id"))
-        return HttpResponse(status=200)
     try:
-        with recorded_refusal(payment.case, actor=None, attempt="Paiement Stripe"):
-            payment_confirm(
-                payment=payment,
-                amount=Decimal(session["amount_total"]) / 100,
-                reference=session["id"],
-                provider_payment_id=session.get("payment_intent") or "",
-            )
-    except DomainError:
-        logger.warning("Stripe event %s refused for payment %s.", event.get("id"), payment.pk)
+        stripe_event_handle(event)
+    except GatewayError:
+        return HttpResponse("Stripe injoignable, réessayez.", status=503)
     return HttpResponse(status=200)
 
 

@@ -10,6 +10,7 @@ from domiciliation.models import ContractTemplate, ProofType
 from domiciliation.sealing import self_signed_seal
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import make_provider
+from tests.domiciliation import stripe_api as stripe_standin
 from tests.domiciliation.factories import verified
 
 
@@ -78,3 +79,12 @@ def migrated_data(transactional_db):
         load_reference_data(Region, Department)
     ensure_proof_types(ProofType)
     ensure_default_contract_template(ContractTemplate)
+
+
+@pytest.fixture
+def stripe_api(settings):
+    """The local stand-in of Stripe's API (tests/domiciliation/stripe_api.py), the
+    settings pointing at it; yields the requests it received."""
+    server = stripe_standin.start(settings)
+    yield stripe_standin.FakeStripe.requests
+    server.shutdown()

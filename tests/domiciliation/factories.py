@@ -38,6 +38,17 @@ ANSWERS = {
 }
 
 
+def at(day, hour: int = 7, minute: int = 0):
+    """`day` at `hour`:`minute`, Paris time: where the tests move the clock to."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime(day.year, day.month, day.day, hour, minute), timezone.get_current_timezone()
+    )
+
+
 def pdf_bytes() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
@@ -89,9 +100,10 @@ def accept(
     setup_fee=Decimal("50.00"),
     duration_months=6,
     centre=None,
+    billing_months=3,
 ):
-    """Validates every proof of `case`, sets a quarterly offer and accepts it, as `admin`
-    of its domiciliataire would."""
+    """Validates every proof of `case`, sets an offer (quarterly unless told) and accepts
+    it, as `admin` of its domiciliataire would."""
     decisions = [
         ReviewDecision(str(review.proof.public_id), ProofReview.State.VALIDATED)
         for review in case.reviews.filter(proof__isnull=False)
@@ -102,7 +114,7 @@ def accept(
         centre=centre or case.provider.centres.order_by("postcode").first(),
         monthly_price=monthly_price,
         setup_fee=setup_fee,
-        billing_months=3,
+        billing_months=billing_months,
         duration_months=duration_months,
         actor=admin,
     )
@@ -114,3 +126,48 @@ def accepted_case(company, providers, admin):
     30 € a month billed quarterly and 50 € of set-up fee (first payment 168,00 € TTC)."""
     client_file = sent_file(company, providers)
     return accept(client_file.cases.get(provider=providers[0]), admin)
+
+
+def paid_case(company, providers, admin, **offer):
+    """A case accepted with `offer` and paid with the simulated provider: its first
+    invoice issued, the contract to sign."""
+    from domiciliation.models import Payment
+    from domiciliation.services.payments import payment_confirm, payment_start
+
+    client_file = sent_file(company, providers)
+    case = accept(client_file.cases.get(provider=providers[0]), admin, **offer)
+    payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
+    payment_confirm(payment=payment, amount=payment.amount, actor=company)
+    case.refresh_from_db()
+    return case
+
+
+def signed_contract(company, providers, admin, **offer):
+    """A case paid, then signed by both parties (their signature rows written as the
+    SMS-code signature writes them: tests/domiciliation/test_signatures covers the
+    codes), so that its contract runs from today. Returns the contract."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from domiciliation.models import Signature
+    from domiciliation.services.cases import case_lock
+    from domiciliation.services.signatures import case_sign
+
+    case = paid_case(company, providers, admin, **offer)
+    with transaction.atomic():
+        case = case_lock(case)
+        for party, user, name in (
+            (Signature.Party.COMPANY, company, case.representative),
+            (Signature.Party.PROVIDER, admin, admin.get_full_name() or admin.email),
+        ):
+            Signature.objects.filter(case=case, party=party).update(
+                signer=user,
+                signer_name=name,
+                phone="+33612345678",
+                signed_at=timezone.now(),
+                ip_address="203.0.113.7",
+                user_agent="tests",
+                document_sha256="0" * 64,
+            )
+        case_sign(case, actor=admin)
+    return case.contract

@@ -100,7 +100,7 @@ def test_a_rename_after_acceptance_never_reaches_the_contract_invoice_or_attesta
         text = _pdf_text(document.file)
         assert "Nouvelle Start" in text
         assert "Prête-Nom" not in text
-    invoice_text = _pdf_text(case.invoice.pdf)
+    invoice_text = _pdf_text(case.issued_invoice.pdf)
     assert "Nouvelle Start" in invoice_text
     assert "Prête-Nom" not in invoice_text
     # The company's own file carries its last answers; the case, what was decided on.

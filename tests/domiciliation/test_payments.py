@@ -7,9 +7,7 @@ import time
 import uuid
 from datetime import UTC, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
-from urllib.parse import parse_qs
 
 import pytest
 import stripe
@@ -49,11 +47,11 @@ from domiciliation.services.signatures import documents_catch_up
 from notifications import sms
 from tests.accounts.factories import UserFactory
 from tests.domiciliation.factories import accepted_case, sent_file
+from tests.domiciliation.stripe_api import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 
 PARIS = timezone.get_current_timezone()
-WEBHOOK_SECRET = "whsec_test_secret"
 
 
 @pytest.fixture
@@ -245,47 +243,6 @@ def test_the_simulated_page_does_not_exist_with_stripe(client, case, company, se
 
 
 # Stripe Checkout, against a local stand-in of Stripe's API (no network)
-
-
-class FakeStripe(BaseHTTPRequestHandler):
-    requests: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        FakeStripe.requests.append(
-            {"path": self.path, "headers": dict(self.headers), "form": parse_qs(body)}
-        )
-        if self.path == "/v1/checkout/sessions":
-            answer = {
-                "id": "cs_test_123",
-                "object": "checkout.session",
-                "url": "https://checkout.stripe.test/c/pay/cs_test_123",
-            }
-        else:
-            answer = {"id": "re_test_1", "object": "refund", "status": "succeeded"}
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def stripe_api(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    FakeStripe.requests = []
-    settings.PAYMENT_PROVIDER = "stripe"
-    settings.STRIPE_SECRET_KEY = "sk_test_local"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_port}"
-    yield FakeStripe.requests
-    server.shutdown()
 
 
 def test_checkout_is_created_with_the_amount_in_cents_and_an_idempotency_key(
@@ -739,7 +696,7 @@ def test_reactivation_keeps_a_late_payment_and_pays_the_case(
     payment.refresh_from_db()
     assert case.status == CaseStatus.PAID
     assert payment.status == Payment.Status.SUCCEEDED
-    assert Invoice.objects.get(case=case).payment == payment
+    assert Invoice.objects.get(case=case).payments.get() == payment
 
 
 def test_only_an_expired_case_can_be_reactivated(case, admin):

@@ -409,7 +409,7 @@ def test_both_sides_see_the_documents(client, signed_case, company, agent):
     page = client.get(reverse("domiciliation:dashboard")).content.decode()
     assert "Contrat signé et scellé" in page
     assert "Attestation de domiciliation" in page
-    assert f"Facture {signed_case.invoice.number}" in page
+    assert f"Facture {signed_case.issued_invoice.number}" in page
     document = CaseDocument.objects.get(case=signed_case, kind="attestation")
     assert (
         client.get(reverse("domiciliation:document", args=[document.public_id])).status_code == 200

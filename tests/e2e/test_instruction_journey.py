@@ -66,12 +66,14 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
     _logout(portal)
     portal.login("client@demo.example")
     portal.goto("/domiciliation/")
-    proof_state = page.get_by_role("listitem").filter(
+    # The demo company also has a running contract (« Atelier Rousseau »).
+    request = page.get_by_role("region", name="Rousseau Conseil")
+    proof_state = request.get_by_role("listitem").filter(
         has_text=re.compile("^Justificatif de domicile")
     )
     expect(proof_state).to_contain_text("invalidé (Document illisible)")
     portal.screenshot("instruction-company-invalidated")
-    page.get_by_role("link", name="Mettre à jour mes justificatifs").click()
+    request.get_by_role("link", name="Mettre à jour mes justificatifs").click()
     replacement = tmp_path / "nouveau-domicile.pdf"
     replacement.write_bytes(pdf_bytes())
     card = page.locator(".provider-card", has_text="Justificatif de domicile")
@@ -87,7 +89,7 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
     page.get_by_role("button", name="Mettre à jour").click()
     expect(page.get_by_role("status")).to_contain_text("e-mail récapitulatif")
 
-    page.get_by_role("link", name="Contrat").click()
+    page.get_by_role("link", name="Contrat", exact=True).click()
     expect(page.get_by_role("heading", name="Contrat", exact=True)).to_be_visible()
     # The offer starts from the centre chosen and the price the profile advertises.
     expect(page.get_by_label("Prix mensuel HT (€)")).to_have_value(

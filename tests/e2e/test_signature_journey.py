@@ -151,6 +151,8 @@ def test_the_company_pays_then_both_parties_sign(portal, demo):
     _logout(portal)
     portal.login("client@demo.example")
     portal.goto("/domiciliation/")
-    expect(page.get_by_role("link", name="Attestation de domiciliation (PDF)")).to_be_visible()
+    # The demo company also has a running contract (« Atelier Rousseau »).
+    request = page.get_by_role("region", name="Rousseau Conseil")
+    expect(request.get_by_role("link", name="Attestation de domiciliation (PDF)")).to_be_visible()
     portal.assert_accessible()
     portal.screenshot("signature-company-documents")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from cesu_orders.models import Beneficiary, Order
 from directory.models import Provider
-from domiciliation.models import Case, Payment, Signature
+from domiciliation.models import Case, Contract, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
 from tests.domiciliation.factories import accept
 from tests.test_url_sweep import _has_arguments, _routes
@@ -62,6 +62,13 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse(f"domiciliation_provider:{name}", args=[case.public_id])
         for name in ("case_detail", "case_proofs", "case_contract", "case_payment")
     ]
+    # The demo company's running contract (domiciliation/demo.py).
+    contract = Contract.objects.get(company_name="Atelier Rousseau")
+    case_pages.append(reverse("domiciliation_provider:contract_detail", args=[contract.public_id]))
+    contract_pages = [
+        reverse(f"domiciliation:{name}", args=[contract.public_id])
+        for name in ("contract", "payment_method_simulation")
+    ]
     directory = [
         reverse("directory:region", args=["ile-de-france"]),
         reverse("directory:department", args=["75"]),
@@ -86,6 +93,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
             reverse("domiciliation:payment", args=[case.public_id]),
             reverse("domiciliation:payment_simulation", args=[payment.public_id]),
             reverse("domiciliation:signature", args=[company_signature.public_id]),
+            *contract_pages,
             *directory,
         ],
     }
