@@ -46,7 +46,7 @@ def test_every_pdf_of_the_demo_reads_with_french_typography(
         "récapitulatif de commande": recap,
         "facture CESU": invoice_pdf_bytes(order.invoices.first()),
         "contrat de domiciliation": contract_pdf(case),
-        "facture de domiciliation": domiciliation_invoice_pdf(case.invoice),
+        "facture de domiciliation": domiciliation_invoice_pdf(case.issued_invoice),
         "attestation de domiciliation": attestation_pdf(case),
         **{document.title: document.file.read() for document in Document.objects.all()},
     }

@@ -89,7 +89,7 @@ def test_the_company_saves_a_simulated_card_and_the_next_invoice_is_charged(
     to_company = {m.subject for m in mail.outbox if m.to == ["paul@start.example"]}
     assert to_company == {
         f"Votre facture {invoice.number} – {contract.provider}",
-        f"Paiement reçu : facture {invoice.number}",
+        f"Paiement reçu\u00a0: facture {invoice.number}",
     }
     issued = next(m for m in mail.outbox if m.subject.startswith("Votre facture"))
     assert "prélevée sur votre moyen de paiement enregistré" in issued.body

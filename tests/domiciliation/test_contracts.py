@@ -118,7 +118,8 @@ def test_a_new_price_is_announced_and_billed_from_the_next_period(
         == f"Nouvelles conditions de votre contrat de domiciliation – {contract.provider}"
     )
     assert (
-        "À partir du 10 février 2027 (prochaine période) : 35,00\u00a0€ HT par mois" in notice.body
+        "À partir du 10 février 2027 (prochaine période)\u00a0: 35,00\u00a0€ HT par mois"
+        in notice.body
     )
     assert contract.next_invoice.excl_tax == Decimal("35.00")
     with time_machine.travel(at(date(2027, 2, 10)), tick=False):

@@ -67,7 +67,7 @@ def test_reminders_go_once_each_then_the_services_are_suspended(
     unpaid.refresh_from_db()
     assert (unpaid.status, unpaid.reminders_sent) == (Invoice.Status.OVERDUE, 1)
     run(django_capture_on_commit_callbacks, date(2027, 2, 25))
-    assert [m.subject for m in reminders()][1] == f"Relance : facture {unpaid.number} impayée"
+    assert [m.subject for m in reminders()][1] == f"Relance\u00a0: facture {unpaid.number} impayée"
     assert len(reminders()) == 2
     assert len([s for s in sms.outbox if unpaid.number in s["text"]]) == 2
     run(django_capture_on_commit_callbacks, date(2027, 3, 4))
