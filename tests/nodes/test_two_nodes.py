@@ -25,7 +25,7 @@ from domiciliation.models import CaseDocument, Payment, ProofReview, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
 from domiciliation.services.signatures import signature_request_code, signature_sign
 from notifications.models import Notification
-from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, totp_code
 from tests.cesu_orders.factories import BeneficiaryFactory, funder_ready, table_post
 from tests.directory.factories import make_provider
 from tests.domiciliation.factories import accept, pdf_bytes, sent_file, verified
@@ -60,6 +60,10 @@ def _logged_in(node, user) -> Browser:
     browser = Browser()
     response = browser.log_in(node, user.email, PASSWORD)
     assert response.status_code == 302, response.text[-2000:]
+    if response.headers["Location"].endswith(reverse("mfa_authenticate")):
+        # A domiciliataire admin logs in with a second factor: the authenticator's code.
+        response = browser.post(node, reverse("mfa_authenticate"), {"code": totp_code(user)})
+        assert response.status_code == 302, response.text[-2000:]
     return browser
 
 
