@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 
+from common.formats import french_date
+
 from . import vintages
 
 NBSP = "\u00a0"
@@ -136,10 +138,7 @@ def check_delivery_date(
 def format_day(day: date, *, weekday: bool = False) -> str:
     """« 22 novembre 2026 », « 1er mai 2026 » (French writes the first of the month as an
     ordinal); with `weekday`, « lundi 30 novembre 2026 »."""
-    text = date_format(day, "j F Y")
-    if day.day == 1:
-        text = text.replace("1", "1er", 1)
-    return f"{date_format(day, 'l')} {text}" if weekday else text
+    return french_date(day, weekday=weekday)
 
 
 # The calendar

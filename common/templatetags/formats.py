@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import template
 
-from ..formats import french_datetime
+from ..formats import french_date, french_datetime
 from ..money import format_euros
 from ..phones import display_phone
 
@@ -32,6 +32,13 @@ def percent(value: Decimal | int | None) -> str:
 
 
 register.filter("phone", display_phone)
+
+
+@register.filter(name="date_fr")
+def date_fr(value, style: str = "") -> str:
+    """« 1er janvier 2027 », « 31 janvier 2027 »; `date_fr:"jour"` adds the day of the
+    week, « vendredi 1er janvier 2027 » (see common.formats.french_date)."""
+    return french_date(value, weekday=style == "jour") if value else ""
 
 
 @register.filter(name="datetime_fr")

@@ -152,8 +152,8 @@ def test_each_ecesu_beneficiary_is_told_the_amount_credited_once(
     assert sorted(credits) == ["chloe@ex.fr", "lucas@ex.fr"]  # not Émilie: paper
     lucas = credits["lucas@ex.fr"]
     # Lucas: 2 × 10 × 20 € + 10 × 10 € = 500 €, half of it from his employer.
-    assert lucas.subject == "Votre compte e-CESU est crédité de 500,00\u00a0€ le 1 décembre 2026"
-    assert "(30 titres) le mardi 1 décembre 2026, dont 250,00\u00a0€ financés" in lucas.body
+    assert lucas.subject == "Votre compte e-CESU est crédité de 500,00\u00a0€ le 1er décembre 2026"
+    assert "(30 titres) le mardi 1er décembre 2026, dont 250,00\u00a0€ financés" in lucas.body
     assert "Millésime 2026, utilisable jusqu’au 31 janvier 2027" in lucas.body
     assert "https://e-cesu.domalin.example/" in lucas.body
     assert "affilié au Centre de remboursement du CESU" in lucas.body
