@@ -4,8 +4,9 @@ from django.utils import timezone
 from .services.accounting import invoices_zip_build
 from .services.attestations import (
     attestation_reminders,
-    attestations_generate_step,
+    attestations_generate_batch,
     attestations_send_step,
+    attestations_zip,
 )
 from .services.beneficiary_import import beneficiary_imports_purge
 from .services.invoices import invoice_render_pdf
@@ -24,8 +25,13 @@ def render_invoice_pdf(invoice_id: int) -> None:
 
 
 @shared_task(name="cesu_orders.tasks.generate_attestations")
-def generate_attestations(job_id: int) -> None:
-    attestations_generate_step(job_id=job_id)
+def generate_attestations(job_id: int, part: int, beneficiary_ids: list[int]) -> None:
+    attestations_generate_batch(job_id=job_id, part=part, beneficiary_ids=beneficiary_ids)
+
+
+@shared_task(name="cesu_orders.tasks.zip_attestations")
+def zip_attestations(job_id: int) -> None:
+    attestations_zip(job_id=job_id)
 
 
 @shared_task(name="cesu_orders.tasks.send_attestations")

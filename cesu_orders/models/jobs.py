@@ -29,6 +29,10 @@ class Job(TenantModel):
     date_to = models.DateField("au", null=True, blank=True)
     total = models.PositiveIntegerField("à traiter", default=0)
     done = models.PositiveIntegerField("traités", default=0)
+    # Work split in parts that workers take at the same time: how many, and which are
+    # done (a part delivered twice is counted once).
+    parts = models.PositiveIntegerField("parties", default=0)
+    parts_done = models.JSONField("parties terminées", default=list, blank=True)
     file = models.FileField(
         "fichier", storage=private_storage, upload_to=UuidUploadTo("jobs"), blank=True
     )

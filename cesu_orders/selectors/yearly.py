@@ -193,11 +193,16 @@ def attestation_figures(*, organization: Organization, year: int) -> QuerySet:
     )
 
 
-def figures_by_beneficiary(*, organization: Organization, year: int) -> dict[int, Figures]:
-    """Every bénéficiaire's figures for `year`, in one query."""
+def figures_by_beneficiary(
+    *, organization: Organization, year: int, beneficiary_ids: list[int] | None = None
+) -> dict[int, Figures]:
+    """Every bénéficiaire's figures for `year` (or those of `beneficiary_ids`), in one
+    query."""
+    lines = granted_lines(organization=organization, year=year)
+    if beneficiary_ids is not None:
+        lines = lines.filter(beneficiary_id__in=beneficiary_ids)
     rows = (
-        granted_lines(organization=organization, year=year)
-        .values("beneficiary_id")
+        lines.values("beneficiary_id")
         .annotate(
             vouchers=Sum("vouchers"),
             face_total=Sum("face_total"),

@@ -3,9 +3,11 @@ gets the number of CESU received, their face value and the share its employer fi
 Which orders count, and for which year, is `cesu_orders.aid`; the figures are read by
 `selectors.yearly`.
 
-« Générer les attestations » starts a `Job`; its task renders the PDFs by batches, each
-committed on its own (the progress bar moves, a worker that dies loses one batch at
-most), then stores the ZIP of every current attestation. An attestation is issued
+« Générer les attestations » starts a `Job` and queues its bénéficiaires in batches that
+several workers may render at once; each batch stores its PDFs in its own short
+transaction and moves the progress bar (a worker that dies loses one batch at most, and
+a batch delivered again renders nothing twice); the batch that completes the job queues
+the ZIP of every current attestation. An attestation is issued
 once: when an order counted later changes a bénéficiaire's figures, the next generation
 issues a new one and keeps the old one, superseded. « Envoyer aux bénéficiaires »
 (primary manager) e-mails each current attestation with an address once: `sent_at` is
@@ -33,12 +35,13 @@ from ..selectors.yearly import (
     attestation_state,
     attestations_current,
     ceiling_of,
+    figures_by_beneficiary,
     organizations_with_aid,
 )
 from .jobs import job_advance, job_fail, job_finish, job_start, lock_job, zip_of
 
 NBSP = "\u00a0"
-# PDFs rendered per task: a batch commits on its own and moves the progress bar.
+# PDFs rendered per task: a batch stores its PDFs on its own and moves the progress bar.
 BATCH = 50
 # E-mails queued per task.
 SEND_BATCH = 200
@@ -69,8 +72,9 @@ def check_year_ended(year: int, *, today: date) -> None:
 @transaction.atomic
 def attestations_generate(*, organization: Organization, user: User, year: int) -> Job:
     """« Générer les attestations » of `year`: a job for the bénéficiaires whose
-    attestation is missing or out of date, rendered by the task. Refused for a year not
-    ended, while a generation or a sending runs, and when there is nothing to do."""
+    attestation is missing or out of date, split in batches that any worker may render
+    at the same time. Refused for a year not ended, while a generation or a sending
+    runs, and when there is nothing to do."""
     check_year_ended(year, today=timezone.localdate())
     job = job_start(
         organization=organization,
@@ -91,48 +95,54 @@ def attestations_generate(*, organization: Organization, user: User, year: int) 
             f"Les attestations {year} sont déjà à jour{NBSP}: aucune commande comptée "
             "n’a changé depuis leur génération."
         )
-    job.total = len(state.to_generate)
-    job.save(update_fields=["total"])
-    enqueue_on_commit("cesu_orders.tasks.generate_attestations", job.pk)
+    batches = [
+        state.to_generate[start : start + BATCH]
+        for start in range(0, len(state.to_generate), BATCH)
+    ]
+    job.total, job.parts = len(state.to_generate), len(batches)
+    job.save(update_fields=["total", "parts"])
+    for part, batch in enumerate(batches):
+        enqueue_on_commit("cesu_orders.tasks.generate_attestations", job.pk, part, batch)
     return job
 
 
-def attestations_generate_step(*, job_id: int) -> None:
-    """One batch of the generation, or its ZIP once every PDF is there. A failure closes
-    the job with its error, so that the manager may start again."""
+def attestations_generate_batch(*, job_id: int, part: int, beneficiary_ids: list[int]) -> None:
+    """Part `part` of the job: renders the PDFs of `beneficiary_ids` whose attestation is
+    still missing or out of date (a part delivered again renders nothing twice), stores
+    them in a short transaction and counts the part done; the part that completes the
+    job queues its ZIP. A failure closes the job with its error, so that the manager may
+    start again."""
     try:
-        _generate_step(job_id)
+        _generate_batch(job_id, part, beneficiary_ids)
     except Exception as error:
         job_fail(job=Job(pk=job_id), error=f"{type(error).__name__}: {error}")
         raise
 
 
-@transaction.atomic
-def _generate_step(job_id: int) -> None:
-    job = lock_job(job_id)
-    if job is None:
-        return  # Finished already: a task delivered twice.
-    organization, year = job.organization, job.year
-    state = attestation_state(organization=organization, year=year)
-    batch = state.to_generate[:BATCH]
-    if batch:
-        _issue(job, [state.figures[pk] for pk in batch])
-        job_advance(job=job, by=len(batch))
-        enqueue_on_commit("cesu_orders.tasks.generate_attestations", job.pk)
+def _generate_batch(job_id: int, part: int, beneficiary_ids: list[int]) -> None:
+    job = Job.objects.select_related("organization").filter(pk=job_id).first()
+    if job is None or not job.is_running:
         return
-    current = attestations_current(organization=organization, year=year).select_related(
-        "beneficiary"
+    organization, year = job.organization, job.year
+    figures = figures_by_beneficiary(
+        organization=organization, year=year, beneficiary_ids=beneficiary_ids
     )
-    job_finish(
-        job=job,
-        file_name=f"attestations-cesu-{year}.zip",
-        content=zip_of((_name_in_zip(a), a.pdf) for a in current.order_by("beneficiary_name")),
-    )
+    current = {
+        a.beneficiary_id: a.figures
+        for a in attestations_current(organization=organization, year=year).filter(
+            beneficiary_id__in=beneficiary_ids
+        )
+    }
+    pending = [f for pk, f in figures.items() if current.get(pk) != f.as_tuple]
+    # The slow part, outside any transaction: no lock is held while rendering.
+    attestations = _render(job, pending)
+    with transaction.atomic():
+        _store(job, attestations)
+        _part_done(job_id, part, len(beneficiary_ids))
 
 
-def _issue(job: Job, batch: list) -> None:
-    """Renders and stores the attestations of `batch` (figures), superseding the ones
-    they replace."""
+def _render(job: Job, batch: list) -> list[Attestation]:
+    """The attestations of `batch` (figures), each with its PDF stored."""
     organization, year = job.organization, job.year
     funder = Funder.objects.get(organization=organization)
     beneficiaries = Beneficiary.objects.for_organization(organization).in_bulk(
@@ -157,13 +167,57 @@ def _issue(job: Job, batch: list) -> None:
         pdf = attestation_pdf_bytes(attestation, funder=funder, issued_on=now)
         attestation.pdf.save(attestation.file_name, ContentFile(pdf), save=False)
         attestations.append(attestation)
+    return attestations
+
+
+def _store(job: Job, attestations: list[Attestation]) -> None:
+    """Issues `attestations`, superseding the ones they replace."""
     Attestation.objects.filter(
-        organization=organization,
-        year=year,
-        beneficiary_id__in=[figures.beneficiary_id for figures in batch],
+        organization=job.organization,
+        year=job.year,
+        beneficiary_id__in=[a.beneficiary_id for a in attestations],
         superseded_at__isnull=True,
-    ).update(superseded_at=now)
+    ).update(superseded_at=timezone.now())
     Attestation.objects.bulk_create(attestations)
+
+
+def _part_done(job_id: int, part: int, count: int) -> None:
+    """Counts `part` (of `count` bénéficiaires) done under the job's row lock, once
+    however often it is delivered; the part that completes the job queues the ZIP."""
+    job = lock_job(job_id)
+    if job is None or part in job.parts_done:
+        return
+    job.parts_done = [*job.parts_done, part]
+    job.done = min(job.total, job.done + count)
+    job.save(update_fields=["parts_done", "done", "updated_at"])
+    if len(job.parts_done) >= job.parts:
+        enqueue_on_commit("cesu_orders.tasks.zip_attestations", job.pk)
+
+
+def attestations_zip(*, job_id: int) -> None:
+    """The ZIP of every current attestation of the job's year, read from the storage;
+    the job is then done."""
+    try:
+        _zip(job_id)
+    except Exception as error:
+        job_fail(job=Job(pk=job_id), error=f"{type(error).__name__}: {error}")
+        raise
+
+
+@transaction.atomic
+def _zip(job_id: int) -> None:
+    job = lock_job(job_id)
+    if job is None:
+        return
+    current = attestations_current(organization=job.organization, year=job.year)
+    job_finish(
+        job=job,
+        file_name=f"attestations-cesu-{job.year}.zip",
+        content=zip_of(
+            (_name_in_zip(a), a.pdf)
+            for a in current.select_related("beneficiary").order_by("beneficiary_name")
+        ),
+    )
 
 
 def attestation_pdf_bytes(attestation: Attestation, *, funder: Funder, issued_on) -> bytes:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from cesu_orders.models import Attestation, Job, OrderStatus, VoucherFormat
 from cesu_orders.selectors.yearly import attestation_state, figures_by_beneficiary
+from cesu_orders.services import attestations
 from cesu_orders.services.attestations import (
     AttestationRefused,
     attestation_reminders,
@@ -215,6 +216,37 @@ def test_an_order_made_later_issues_a_new_attestation_and_keeps_the_old_one(
     current = lucas.get(superseded_at__isnull=True)
     assert (current.vouchers, current.employer_share) == (20, D("133.40"))
     assert lucas.exclude(pk=current.pk).get().employer_share == D("66.70")
+
+
+def test_parts_render_once_and_the_last_one_queues_the_zip(
+    org_a, alice, year_2025, in_january, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Three parts of one bénéficiaire each, as several workers would take them, one
+    of them delivered twice."""
+    monkeypatch.setattr(attestations, "BATCH", 1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        job = attestations_generate(organization=org_a, user=alice, year=2025)
+    assert (job.total, job.parts, len(queued)) == (3, 3, 3)
+    state = attestation_state(organization=org_a, year=2025)
+    parts = [(part, [pk]) for part, pk in enumerate(state.to_generate)]
+
+    for part, ids in [parts[0], parts[0], parts[2]]:
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            attestations.attestations_generate_batch(job_id=job.pk, part=part, beneficiary_ids=ids)
+        assert queued == []  # the ZIP waits for the last part
+    job.refresh_from_db()
+    assert (job.done, sorted(job.parts_done)) == (2, [0, 2])
+    assert Attestation.objects.count() == 2  # the part delivered twice rendered once
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        attestations.attestations_generate_batch(
+            job_id=job.pk, part=parts[1][0], beneficiary_ids=parts[1][1]
+        )
+    assert len(queued) == 1
+    job.refresh_from_db()
+    assert job.succeeded
+    assert job.done == 3
+    assert job.file
 
 
 def test_a_second_generation_while_one_runs_is_refused(

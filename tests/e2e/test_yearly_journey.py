@@ -21,7 +21,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cesu_orders.models import Attestation, Job, Quote
-from cesu_orders.services.attestations import attestations_generate_step
+from cesu_orders.selectors.yearly import attestation_state
+from cesu_orders.services.attestations import BATCH, attestations_generate_batch, attestations_zip
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -80,9 +81,13 @@ def test_a_manager_generates_downloads_and_sends_the_attestations(portal, demo):
         page.get_by_role("button", name="Générer les attestations").click()
         expect(page.get_by_text("est déjà en cours")).to_be_visible()
         job = Job.objects.get(kind=Job.Kind.ATTESTATIONS)
-        # The worker takes the job: batch after batch, then the ZIP.
-        while Job.objects.get(pk=job.pk).is_running:
-            attestations_generate_step(job_id=job.pk)
+        # The worker takes the job's parts, then its ZIP.
+        to_generate = attestation_state(organization=job.organization, year=year).to_generate
+        for part, start in enumerate(range(0, len(to_generate), BATCH)):
+            attestations_generate_batch(
+                job_id=job.pk, part=part, beneficiary_ids=to_generate[start : start + BATCH]
+            )
+        attestations_zip(job_id=job.pk)
     # htmx polls every 2 s and reloads the page once the job is done.
     zip_link = page.get_by_role("link", name="Télécharger toutes les attestations (ZIP)")
     expect(zip_link).to_be_visible(timeout=10_000)
