@@ -41,6 +41,7 @@ beat: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/attestations.py
 
 load: install
 	$(PY) bench/load.py

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Organization
@@ -170,29 +170,6 @@ class Figures:
         return (self.vouchers, self.face_total, self.employer_share)
 
 
-def attestation_figures(*, organization: Organization, year: int) -> QuerySet:
-    """Per bénéficiaire, the titles received in `year` as aid granted: their number,
-    face value and employer share, alphabetical, as dicts (one query, paginated by the
-    page)."""
-    return (
-        granted_lines(organization=organization, year=year)
-        .values(
-            "beneficiary_id",
-            "beneficiary__public_id",
-            "beneficiary__sort_name",
-            "beneficiary__last_name",
-            "beneficiary__first_name",
-            "beneficiary__email",
-        )
-        .annotate(
-            vouchers=Sum("vouchers"),
-            face_total=Sum("face_total"),
-            employer_share=Sum("employer_share"),
-        )
-        .order_by("beneficiary__sort_name", "beneficiary_id")
-    )
-
-
 def figures_by_beneficiary(
     *, organization: Organization, year: int, beneficiary_ids: list[int] | None = None
 ) -> dict[int, Figures]:
@@ -213,16 +190,6 @@ def figures_by_beneficiary(
     return {row["beneficiary_id"]: Figures(**row) for row in rows}
 
 
-def attestation_totals(*, organization: Organization, year: int) -> dict:
-    totals = granted_lines(organization=organization, year=year).aggregate(
-        beneficiaries=Count("beneficiary_id", distinct=True),
-        vouchers=Sum("vouchers"),
-        face_total=Sum("face_total"),
-        employer_share=Sum("employer_share"),
-    )
-    return {key: value or 0 for key, value in totals.items()}
-
-
 def attestations_current(*, organization: Organization, year: int) -> QuerySet[Attestation]:
     return Attestation.objects.for_organization(organization).filter(
         year=year, superseded_at__isnull=True
@@ -232,70 +199,115 @@ def attestations_current(*, organization: Organization, year: int) -> QuerySet[A
 @dataclass(kw_only=True)
 class AttestationState:
     """Where a financeur's attestations of a year stand: `to_generate` bénéficiaires
-    have none or one whose figures changed since; `unsent` current ones have an
-    address and were not sent yet; `without_email` have no address."""
+    have none or one whose figures changed since; of the current ones, `sent` were
+    e-mailed, `unsent` have an address and were not sent yet, `without_email` have no
+    address. `rows` are the page's lines, alphabetical: each bénéficiaire's figures
+    with its current attestation, if any (dicts)."""
 
-    figures: dict[int, Figures]
-    current: dict[int, Attestation]
+    rows: list[dict]
+    current: int = 0
     to_generate: list[int] = field(default_factory=list)
-    unsent: list[Attestation] = field(default_factory=list)
-    without_email: int = 0
+    unsent: int = 0
     sent: int = 0
+    without_email: int = 0
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.rows)
 
     @property
     def is_up_to_date(self) -> bool:
-        return bool(self.figures) and not self.to_generate
+        return bool(self.rows) and not self.to_generate
+
+    @property
+    def totals(self) -> dict:
+        return {
+            "beneficiaries": len(self.rows),
+            "vouchers": sum(row["vouchers"] for row in self.rows),
+            "face_total": sum((row["face_total"] for row in self.rows), ZERO),
+            "employer_share": sum((row["employer_share"] for row in self.rows), ZERO),
+        }
 
 
 def attestation_state(*, organization: Organization, year: int) -> AttestationState:
     """The state of `year`'s attestations, in three queries whatever the number of
-    bénéficiaires (the services decide from it what to generate and what to send)."""
+    bénéficiaires (the year's lines summed per bénéficiaire, the bénéficiaires'
+    names, the current attestations, as plain values): the page at 2,000
+    bénéficiaires and the services that decide what to generate and send read it."""
     figures = figures_by_beneficiary(organization=organization, year=year)
+    # Grouped by the bénéficiaire's id alone, then joined here to the names: cheaper than
+    # grouping and sorting 4,000 lines on every text column of the bénéficiaire.
+    rows = [
+        {
+            **person,
+            "vouchers": figures[person["beneficiary_id"]].vouchers,
+            "face_total": figures[person["beneficiary_id"]].face_total,
+            "employer_share": figures[person["beneficiary_id"]].employer_share,
+        }
+        for person in Beneficiary.objects.for_organization(organization)
+        .order_by("sort_name", "pk")
+        .values(
+            "public_id",
+            "last_name",
+            "first_name",
+            "email",
+            beneficiary_id=F("pk"),
+        )
+        if person["beneficiary_id"] in figures
+    ]
     current = {
-        attestation.beneficiary_id: attestation
-        for attestation in attestations_current(organization=organization, year=year)
-        .select_related("beneficiary")
-        .order_by("beneficiary_name", "pk")
+        attestation["beneficiary_id"]: attestation
+        for attestation in attestations_current(organization=organization, year=year).values(
+            "beneficiary_id",
+            "public_id",
+            "vouchers",
+            "face_total",
+            "employer_share",
+            # Whether, not when: 2,000 timestamps parsed would cost more than the rest.
+            sent=ExpressionWrapper(Q(sent_at__isnull=False), output_field=BooleanField()),
+        )
     }
-    state = AttestationState(figures=figures, current=current)
-    for beneficiary_id, its_figures in figures.items():
-        attestation = current.get(beneficiary_id)
-        if attestation is None or attestation.figures != its_figures.as_tuple:
-            state.to_generate.append(beneficiary_id)
-    for attestation in current.values():
-        if attestation.beneficiary_id in state.to_generate:
+    state = AttestationState(rows=rows, current=len(current))
+    for row in rows:
+        row["employee_share"] = row["face_total"] - row["employer_share"]
+        attestation = current.get(row["beneficiary_id"])
+        row["attestation"] = attestation
+        figures = (row["vouchers"], row["face_total"], row["employer_share"])
+        row["outdated"] = attestation is not None and figures != (
+            attestation["vouchers"],
+            attestation["face_total"],
+            attestation["employer_share"],
+        )
+        if attestation is None or row["outdated"]:
+            state.to_generate.append(row["beneficiary_id"])
             continue
-        if attestation.sent_at:
+        if attestation["sent"]:
             state.sent += 1
-        elif attestation.beneficiary.email:
-            state.unsent.append(attestation)
+        elif row["email"]:
+            state.unsent += 1
         else:
             state.without_email += 1
     return state
 
 
-def attestation_page(*, organization: Organization, year: int, rows: list[dict]) -> list[dict]:
-    """The page's rows of figures with each bénéficiaire's current attestation (one
-    query for the page's rows only)."""
-    attestations = {
-        a.beneficiary_id: a
-        for a in attestations_current(organization=organization, year=year)
-        .filter(beneficiary_id__in=[row["beneficiary_id"] for row in rows])
-        .select_related("notification")
-    }
-    result = []
-    for row in rows:
-        attestation = attestations.get(row["beneficiary_id"])
-        figures = (row["vouchers"], row["face_total"], row["employer_share"])
-        result.append(
-            {
-                **row,
-                "employee_share": row["face_total"] - row["employer_share"],
-                "attestation": attestation,
-                "outdated": attestation is not None and attestation.figures != figures,
-            }
+def with_sent_dates(*, organization: Organization, year: int, rows: list[dict]) -> list[dict]:
+    """Adds to a page's `rows` (of `attestation_state`) when each current attestation
+    was sent (`sent_on`, None when not) and whether its e-mail failed for good
+    (`delivery_failed`), in one query for the page only."""
+    sent = {
+        beneficiary_id: (sent_at, status)
+        for beneficiary_id, sent_at, status in attestations_current(
+            organization=organization, year=year
         )
-    return result
+        .filter(beneficiary_id__in=[row["beneficiary_id"] for row in rows])
+        .exclude(sent_at=None)
+        .values_list("beneficiary_id", "sent_at", "notification__status")
+    }
+    for row in rows:
+        sent_at, status = sent.get(row["beneficiary_id"], (None, None))
+        row["sent_on"] = sent_at
+        row["delivery_failed"] = status == Notification.Status.FAILED
+    return rows
 
 
 def attestation_failures(*, organization: Organization, year: int) -> QuerySet[Attestation]:

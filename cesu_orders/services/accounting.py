@@ -20,7 +20,7 @@ NBSP = "\u00a0"
 # An accounting period is a year at most (one exercise, 29 February included).
 MAX_PERIOD = timedelta(days=366)
 BUSY = (
-    "Une archive de factures est déjà en préparation (demandée par {who} le {when})"
+    "Une archive de factures est déjà en préparation (demandée par {who} {when})"
     f"{NBSP}: attendez qu’elle soit prête."
 )
 

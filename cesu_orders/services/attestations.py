@@ -47,7 +47,7 @@ BATCH = 50
 SEND_BATCH = 200
 
 BUSY = (
-    "Une génération ou un envoi des attestations est déjà en cours (lancé par {who} le "
+    "Une génération ou un envoi des attestations est déjà en cours (lancé par {who} "
     f"{{when}}){NBSP}: attendez qu’il se termine, la page indique son avancement."
 )
 
@@ -85,7 +85,7 @@ def attestations_generate(*, organization: Organization, user: User, year: int) 
         year=year,
     )
     state = attestation_state(organization=organization, year=year)
-    if not state.figures:
+    if not state.has_figures:
         raise AttestationRefused(
             f"Vos bénéficiaires n’ont reçu aucun CESU en {year}{NBSP}: il n’y a pas "
             "d’attestation à établir."
@@ -272,7 +272,7 @@ def attestations_send(*, organization: Organization, user: User, year: int) -> J
             f"Toutes les attestations {year} des bénéficiaires qui ont une adresse e-mail "
             f"ont déjà été envoyées{NBSP}: aucune n’a été envoyée une seconde fois."
         )
-    job.total = len(state.unsent)
+    job.total = state.unsent
     job.save(update_fields=["total"])
     enqueue_on_commit("cesu_orders.tasks.send_attestations", job.pk)
     return job

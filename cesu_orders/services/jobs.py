@@ -46,8 +46,9 @@ def job_start(
     **fields,
 ) -> Job:
     """A new running job of `kind`, unless one of `kind` (or of `exclusive_with`) is
-    running: then `busy_message` (« … lancée par {who} le {when} … ») is refused. A
-    running job that stalled is closed first. Call inside a transaction."""
+    running: then `busy_message` (« … lancée par {who} {when} … », `when` being « le
+    5 janvier 2026 à 09 h 00 ») is refused. A running job that stalled is closed first.
+    Call inside a transaction."""
     lock_funder(organization)
     kinds = [kind, *exclusive_with]
     running = job_running(organization=organization, kinds=kinds)
@@ -56,7 +57,8 @@ def job_start(
         running = None
     if running is not None:
         who = running.created_by.get_full_name() or running.created_by.username
-        raise JobRefused(busy_message.format(who=who, when=french_datetime(running.created_at)))
+        when = f"le {french_datetime(running.created_at)}"
+        raise JobRefused(busy_message.format(who=who, when=when))
     try:
         with transaction.atomic():
             return Job.objects.create(
@@ -66,13 +68,6 @@ def job_start(
         raise JobRefused(
             busy_message.format(who="un autre gestionnaire", when="à l’instant")
         ) from error
-
-
-def job_progress(*, job: Job, done: int, total: int | None = None) -> None:
-    changes = {"done": done, "updated_at": timezone.now()}
-    if total is not None:
-        changes["total"] = total
-    Job.objects.filter(pk=job.pk).update(**changes)
 
 
 def job_advance(*, job: Job, by: int) -> None:

@@ -19,7 +19,7 @@ from .jobs import job_fail, job_finish, job_start, lock_job
 
 NBSP = "\u00a0"
 BUSY = (
-    "Un relevé des aides est déjà en préparation (demandé par {who} le {when})"
+    "Un relevé des aides est déjà en préparation (demandé par {who} {when})"
     f"{NBSP}: attendez qu’il soit prêt."
 )
 

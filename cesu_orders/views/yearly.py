@@ -32,7 +32,7 @@ from ..services.attestations import (
 )
 from ..services.statements import StatementRefused, aid_statement_start, check_statement_year
 
-PER_PAGE = 100
+PER_PAGE = 50
 ATTESTATION_JOBS = [Job.Kind.ATTESTATIONS, Job.Kind.ATTESTATIONS_SENDING]
 
 
@@ -57,17 +57,15 @@ def attestations(request):
     except AttestationRefused as refused:
         show_error(refused, request=request)
         year = today.year - 1
-    rows = yearly.attestation_figures(organization=organization, year=year)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    state = yearly.attestation_state(organization=organization, year=year)
+    page = Paginator(state.rows, PER_PAGE).get_page(request.GET.get("page"))
+    yearly.with_sent_dates(organization=organization, year=year, rows=page.object_list)
     context = {
         "year": year,
         "years": yearly.attestation_years(organization=organization, before=today.year),
-        "state": yearly.attestation_state(organization=organization, year=year),
-        "totals": yearly.attestation_totals(organization=organization, year=year),
+        "state": state,
+        "totals": state.totals,
         "page": page,
-        "rows": yearly.attestation_page(
-            organization=organization, year=year, rows=list(page.object_list)
-        ),
         "running": yearly.job_running(organization=organization, kinds=ATTESTATION_JOBS),
         "generation": yearly.job_latest(
             organization=organization, kind=Job.Kind.ATTESTATIONS, year=year
