@@ -282,7 +282,8 @@ def write_report(results: dict, context: dict) -> str:
         "| « Envoyer aux bénéficiaires », 2,000 e-mails with their PDF | |",
         "| --- | ---: |",
         f"| queued in the outbox (the job) | {results['sending']:.1f} s |",
-        f"| last one delivered by the worker after the job ended (locmem back end; it delivers while the job queues) | {results['delivery']:.0f} s |",
+        "| last one delivered by the worker after the job ended (locmem back end; it "
+        f"delivers while the job queues) | {results['delivery']:.0f} s |",
         "",
         "The PDFs are rendered by WeasyPrint, one per bénéficiaire, in tasks of "
         f"{generation['batch']} that the worker's processes take at the same time; more "
