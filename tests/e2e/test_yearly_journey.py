@@ -20,7 +20,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cesu_orders.models import Attestation, Job, Quote
+from cesu_orders.models import Attestation, Job, Order, Quote
 from cesu_orders.selectors.yearly import attestation_state
 from cesu_orders.services.attestations import BATCH, attestations_generate_batch, attestations_zip
 
@@ -136,6 +136,21 @@ def test_the_ceiling_the_statement_the_export_and_a_beneficiary(portal, demo):
     page.get_by_role("button", name="Préparer le relevé PDF").click()
     expect(page.get_by_role("link", name="Télécharger le PDF")).to_be_visible()
     _both_sizes(portal, "aid-statement")
+    statement = Job.objects.get(kind=Job.Kind.AID_STATEMENT)
+    portal.goto(f"/cesu/preparations/{statement.public_id}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relevé des aides versées")
+    _both_sizes(portal, "job")
+
+    # A delivered order: its carrier, the link to follow the parcel, each line's millésime.
+    shipped = Order.objects.filter(organization__name="Demo Industries", carrier="colissimo")
+    portal.goto(f"/cesu/commandes/{shipped.first().public_id}/")
+    expect(
+        page.get_by_role("link", name="suivre le colis sur le site du transporteur")
+    ).to_have_attribute(
+        "href", re.compile(r"^https://www\.laposte\.fr/outils/suivre-vos-envois\?code=6A")
+    )
+    expect(page.get_by_text(re.compile("utilisable jusqu’au 31 janvier")).first).to_be_visible()
+    _both_sizes(portal, "order-detail-tracking")
 
     portal.goto("/cesu/")
     page.get_by_role("link", name="Export comptable").click()
