@@ -127,7 +127,7 @@ class Order(TenantModel):
     created_at = models.DateTimeField("passée le", default=timezone.now, db_index=True)
     client_reference = models.CharField("référence client", max_length=20)
     vintage_year = models.PositiveSmallIntegerField("millésime")
-    vintage_valid_until = models.DateField("titres valables jusqu'au")
+    vintage_valid_until = models.DateField("titres utilisables jusqu'au")
     delivery_target = models.CharField(
         "livraison", max_length=10, choices=DeliveryTarget.choices, blank=True
     )
