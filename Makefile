@@ -42,6 +42,7 @@ beat: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/contracts.py
+	$(PY) bench/attestations.py
 
 # Private files on the local disk and in an S3 bucket (SeaweedFS), side by side.
 bench-storage: install

@@ -48,6 +48,17 @@ FUNDER_MENU = (
         "cesu_orders:beneficiary_list",
         children=(
             Entry("Bénéficiaires", "cesu_orders:beneficiary_list", ("cesu_orders:beneficiary_*",)),
+            Entry(
+                "Obligations annuelles",
+                "cesu_orders:attestations",
+                (
+                    "cesu_orders:attestations*",
+                    "cesu_orders:ceiling_list",
+                    "cesu_orders:aid_statement*",
+                    "cesu_orders:accounting_export*",
+                    "cesu_orders:job_status",
+                ),
+            ),
         ),
     ),
     Entry(

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import get_for_organization_or_404, organization_required, require_role
 
-from .models import Beneficiary, Document, HelpRequest, Invoice, Order
+from .models import Attestation, Beneficiary, Document, HelpRequest, Invoice, Job, Order, Quote
 from .selectors import documents_published
 
 funder_manager_required = organization_required(
@@ -68,3 +68,21 @@ def document_for(public_id) -> Document:
     if document is None:
         raise Http404("Document introuvable.")
     return document
+
+
+def attestation_for(request, public_id) -> Attestation:
+    return get_for_organization_or_404(
+        Attestation.objects.select_related("beneficiary"), request.organization, public_id=public_id
+    )
+
+
+def job_for(request, public_id) -> Job:
+    return get_for_organization_or_404(
+        Job.objects.select_related("created_by"), request.organization, public_id=public_id
+    )
+
+
+def quote_for(request, public_id) -> Quote:
+    return get_for_organization_or_404(
+        Quote.objects.select_related("created_by"), request.organization, public_id=public_id
+    )

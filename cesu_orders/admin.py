@@ -1,10 +1,9 @@
-import csv
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +14,8 @@ from common.files import file_response
 from common.money import format_euros
 from common.uploads import validate_upload
 
-from .exports import order_export_rows
+from .carriers import Carrier
+from .exports import csv_response, order_export_rows
 from .models import (
     Beneficiary,
     BookletSize,
@@ -300,6 +300,7 @@ class ManufacturedForm(forms.Form):
 
 
 class ShippedForm(forms.Form):
+    carrier = forms.ChoiceField(label="Transporteur", choices=Carrier.choices)
     tracking_number = forms.CharField(label="Numéro de suivi du transporteur", max_length=60)
 
 
@@ -322,7 +323,10 @@ ORDER_STEPS = {
         "Marquer expédiée",
         ShippedForm,
         lambda order, user, data: order_mark_shipped(
-            order=order, actor=user, tracking_number=data["tracking_number"]
+            order=order,
+            actor=user,
+            tracking_number=data["tracking_number"],
+            carrier=data["carrier"],
         ),
     ),
     OrderStatus.DELIVERED: (
@@ -436,9 +440,8 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Exporter les lignes en CSV (chaîne de fabrication)")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="commandes-cesu.csv"'
-        response.write("\ufeff")  # The BOM makes spreadsheets read UTF-8.
-        writer = csv.writer(response, delimiter=";")
-        writer.writerows(order_export_rows(queryset))
-        return response
+        return csv_response(order_export_rows(queryset), filename="commandes-cesu.csv")
+
+
+# The yearly obligations' documents and background work, read-only.
+from . import admin_yearly  # noqa: E402, F401

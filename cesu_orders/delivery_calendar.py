@@ -3,8 +3,9 @@
 A delivery (paper booklets) or a crediting (e-CESU) date must be a business day: not a
 Saturday or Sunday, not a French public holiday (with Vendredi saint and 26 décembre in
 Alsace-Moselle, départements 57, 67 and 68), not before the earliest date of the chosen
-mode, and at most three months ahead. The order form's calendar, its server-side check
-and the tests all call these functions. Pure Python: no model, no database. `today` is
+mode, at most three months ahead, and before 1 December not in the next year (its
+millésime cannot be ordered yet: `vintages`). The order form's calendar, its server-side
+check and the tests all call these functions. Pure Python: no model, no database. `today` is
 always passed in by the caller (`django.utils.timezone.localdate()`, Europe/Paris) so
 that the rules never read the clock themselves.
 """
@@ -18,6 +19,10 @@ import holidays
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
+
+from common.formats import french_date
+
+from . import vintages
 
 NBSP = "\u00a0"
 
@@ -87,12 +92,21 @@ def earliest_delivery_date(
     return _add_business_days(today, _lead_days(mode=mode, electronic=electronic), public_holidays)
 
 
-def latest_delivery_date(*, today: date) -> date:
-    """The last date that can be chosen: `HORIZON_MONTHS` months after `today`, the day
-    clamped to the end of a shorter month (30 November → 28 or 29 February)."""
+def horizon_date(*, today: date) -> date:
+    """`HORIZON_MONTHS` months after `today`, the day clamped to the end of a shorter
+    month (30 November → 28 or 29 February)."""
     months = today.month - 1 + HORIZON_MONTHS
     year, month = today.year + months // 12, months % 12 + 1
     return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def latest_delivery_date(*, today: date) -> date:
+    """The last date that can be chosen: the horizon, and before 1 December no later
+    than 31 December, since next year's millésime cannot be ordered yet
+    (`vintages.last_delivery_day`)."""
+    horizon = horizon_date(today=today)
+    millesime_limit = vintages.last_delivery_day(today)
+    return min(horizon, millesime_limit) if millesime_limit else horizon
 
 
 def check_delivery_date(
@@ -118,6 +132,8 @@ def check_delivery_date(
         )
     elif refusal == "too_early":
         message = f"La livraison la plus proche possible est le {format_day(bounds.earliest)}."
+    elif refusal == "too_late" and bounds.latest < horizon_date(today=today):
+        message = vintages.not_open_message(bounds.latest.year + 1)
     elif refusal == "too_late":
         message = f"Choisissez une date au plus tard le {format_day(bounds.latest)}."
     else:
@@ -128,10 +144,7 @@ def check_delivery_date(
 def format_day(day: date, *, weekday: bool = False) -> str:
     """« 22 novembre 2026 », « 1er mai 2026 » (French writes the first of the month as an
     ordinal); with `weekday`, « lundi 30 novembre 2026 »."""
-    text = date_format(day, "j F Y")
-    if day.day == 1:
-        text = text.replace("1", "1er", 1)
-    return f"{date_format(day, 'l')} {text}" if weekday else text
+    return french_date(day, weekday=weekday)
 
 
 # The calendar

@@ -1,10 +1,27 @@
-"""The fulfilment line's CSV export of order lines (« Exporter les lignes en CSV » in the
-back office): one row per order line, in French spreadsheet conventions, every text cell
-made safe from formula injection."""
+"""The CSV exports, in French spreadsheet conventions (semicolons, decimal commas,
+DD/MM/YYYY, a BOM), every text cell made safe from formula injection: the fulfilment
+line's order lines (« Exporter les lignes en CSV » in the back office), the accountant's
+invoices and credit notes of a period, and the aid statement of a year."""
 
+import csv
+from collections.abc import Iterable
 from decimal import Decimal
 
-from .models import DeliveryTarget, Order, OrderLine
+from django.http import HttpResponse
+
+from .aid import FAMILY_TAX_CREDIT_CAP, FAMILY_TAX_CREDIT_RATE
+from .models import DeliveryTarget, Invoice, Order, OrderLine
+
+
+def csv_response(rows: Iterable[list], *, filename: str) -> HttpResponse:
+    """A CSV download of `rows`, UTF-8 with a BOM (spreadsheets then read the accents),
+    semicolon-separated."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    csv.writer(response, delimiter=";").writerows(rows)
+    return response
+
 
 EXPORT_HEADER = [
     "Référence client",
@@ -57,6 +74,95 @@ def _cell(text: str) -> str:
 
 def _decimal_comma(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
+
+
+# The accountant's export
+
+INVOICE_HEADER = [
+    "Date",
+    "Type",
+    "Numéro",
+    "Montant HT",
+    "TVA",
+    "Montant TTC",
+    "Commande",
+    "Statut",
+    "Référence",
+]
+
+
+def invoice_export_rows(invoices: Iterable[Invoice]):
+    """A header, then one row per invoice or credit note: the date, the kind, the
+    number, the amounts excluding VAT, of VAT and including VAT (negative on a credit
+    note), the order, its status (« Émise », « Annulée par avoir » or « Avoir ») and the
+    document it cancels or is cancelled by. Give it `selectors.accounting.
+    invoices_of_period` (its joins make it one query)."""
+    yield INVOICE_HEADER
+    for invoice in invoices:
+        yield [
+            f"{invoice.issue_date:%d/%m/%Y}",
+            invoice.get_kind_display(),
+            _cell(invoice.number),
+            _decimal_comma(invoice.amount_excl_tax),
+            _decimal_comma(invoice.vat_amount),
+            _decimal_comma(invoice.amount_incl_tax),
+            _cell(invoice.order.number) if invoice.order else "",
+            *_invoice_status(invoice),
+        ]
+
+
+def _invoice_status(invoice: Invoice) -> list[str]:
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        cancelled = invoice.credited_invoice
+        return ["Avoir", _cell(cancelled.number) if cancelled else ""]
+    credit_note = getattr(invoice, "credit_note", None)
+    if credit_note is not None:
+        return ["Annulée par avoir", _cell(credit_note.number)]
+    return ["Émise", ""]
+
+
+# The aid statement
+
+STATEMENT_HEADER = [
+    "Mois",
+    "Commandes",
+    "Titres",
+    "Valeur faciale",
+    "Aide versée (part patronale)",
+    f"Crédit d'impôt famille ({FAMILY_TAX_CREDIT_RATE} %)",
+]
+
+
+def aid_statement_rows(statement):
+    """A header, the twelve months of `statement` (`selectors.yearly.AidStatement`), the
+    year's total, then the credit within its cap."""
+    yield STATEMENT_HEADER
+    for month in statement.months:
+        yield [
+            f"{month.month:%m/%Y}",
+            month.orders,
+            month.vouchers,
+            _decimal_comma(month.face_total),
+            _decimal_comma(month.aid),
+            _decimal_comma(month.tax_credit),
+        ]
+    credit = statement.tax_credit
+    yield [
+        f"Total {statement.year}",
+        statement.orders,
+        statement.vouchers,
+        _decimal_comma(statement.face_total),
+        _decimal_comma(statement.aid),
+        _decimal_comma(credit.credit),
+    ]
+    yield [
+        f"Crédit d'impôt famille retenu (plafond {_decimal_comma(FAMILY_TAX_CREDIT_CAP)} € par an)",
+        "",
+        "",
+        "",
+        "",
+        _decimal_comma(credit.capped),
+    ]
 
 
 def _line_address(order: Order, line: OrderLine) -> str:

@@ -13,11 +13,13 @@ from typing import TypeVar
 
 from common.money import money
 
+from .catalogue import EXEMPTION_CEILINGS
+
 HUNDRED = Decimal(100)
 
 # Seed values of the annual exemption ceiling per bénéficiaire (employer share, in €);
 # staff edit them in the catalogue, so callers pass the edited dict to `ceiling_for`.
-DEFAULT_CEILINGS = {2025: Decimal("2540.00"), 2026: Decimal("2591.00")}
+DEFAULT_CEILINGS = EXEMPTION_CEILINGS
 
 Key = TypeVar("Key", bound=Hashable)
 

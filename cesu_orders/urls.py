@@ -10,7 +10,9 @@ from .views import (
     order_history,
     order_recap,
     order_table,
+    paperwork,
     registration,
+    yearly,
 )
 
 app_name = "cesu_orders"
@@ -57,6 +59,38 @@ urlpatterns = [
     ),
     path("factures/<uuid:public_id>/", order_history.invoice_download, name="invoice_download"),
     path("cgv/", order_recap.terms_of_sale, name="terms_of_sale"),
+    path("commandes/devis/", paperwork.quote_create_view, name="quote_create"),
+    path("devis/<uuid:public_id>/", paperwork.quote_detail, name="quote_detail"),
+    path("devis/<uuid:public_id>/devis.pdf", paperwork.quote_download, name="quote_download"),
+    path("attestations/", yearly.attestations, name="attestations"),
+    path(
+        "attestations/generer/",
+        yearly.attestations_generate_view,
+        name="attestations_generate",
+    ),
+    path("attestations/envoyer/", yearly.attestations_send_view, name="attestations_send"),
+    path(
+        "attestations/<uuid:public_id>/attestation.pdf",
+        yearly.attestation_download,
+        name="attestation_download",
+    ),
+    path("plafond/", yearly.ceiling_list, name="ceiling_list"),
+    path("releve-des-aides/", yearly.aid_statement, name="aid_statement"),
+    path("releve-des-aides/releve.csv", yearly.aid_statement_csv, name="aid_statement_csv"),
+    path("releve-des-aides/pdf/", yearly.aid_statement_pdf, name="aid_statement_pdf"),
+    path("export-comptable/", paperwork.accounting_export, name="accounting_export"),
+    path(
+        "export-comptable/factures.csv",
+        paperwork.accounting_export_csv,
+        name="accounting_export_csv",
+    ),
+    path("export-comptable/zip/", paperwork.accounting_export_zip, name="accounting_export_zip"),
+    path("preparations/<uuid:public_id>/", paperwork.job_status, name="job_status"),
+    path(
+        "preparations/<uuid:public_id>/telecharger/",
+        paperwork.job_download,
+        name="job_download",
+    ),
     path("documents/", documents.document_list, name="document_list"),
     path(
         "documents/<uuid:public_id>/telecharger/",

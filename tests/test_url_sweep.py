@@ -127,6 +127,60 @@ def _invoice_of_a(ctx):
     return {"public_id": order.invoices.get().public_id}
 
 
+def _attestation_of_a(ctx):
+    """A 2025 attestation of A, as the generation stores it."""
+    from cesu_orders.models import Attestation
+
+    beneficiary = Beneficiary.objects.get(public_id=_beneficiary_of_a(ctx)["public_id"])
+    attestation = Attestation.objects.create(
+        organization=ctx["org_a"],
+        year=2025,
+        beneficiary=beneficiary,
+        beneficiary_name=str(beneficiary),
+        vouchers=10,
+        face_total=Decimal("150.00"),
+        employer_share=Decimal("75.00"),
+        pdf=ContentFile(b"%PDF-1.4", name="attestation.pdf"),
+    )
+    return {"public_id": attestation.public_id}
+
+
+def _job_of_a(ctx):
+    """A finished ZIP of A's attestations."""
+    from cesu_orders.models import Job
+
+    job = Job.objects.create(
+        organization=ctx["org_a"],
+        kind=Job.Kind.ATTESTATIONS,
+        year=2025,
+        created_by=ctx["alice"],
+        file=ContentFile(b"PK\x05\x06" + bytes(18), name="attestations.zip"),
+        finished_at=timezone.now(),
+    )
+    return {"public_id": job.public_id}
+
+
+def _quote_of_a(ctx):
+    """A quote of A's cart, made by the service."""
+    from cesu_orders.services.quotes import quote_create
+
+    organization = ctx["org_a"]
+    if not Funder.objects.filter(organization=organization).exists():
+        FunderFactory(organization=organization)
+    address = DeliveryAddressFactory(organization=organization)
+    beneficiary = Beneficiary.objects.for_organization(organization).first() or (
+        BeneficiaryFactory(organization=organization)
+    )
+    with time_machine.travel(ordering.TODAY, tick=False):
+        cart = ordering.save_cart(
+            organization, ctx["alice"], [ordering.line(beneficiary)], ordering.delivery_to(address)
+        )
+        quote = quote_create(
+            organization=organization, user=ctx["alice"], version=cart.version, vintage_year=None
+        )
+    return {"public_id": quote.public_id}
+
+
 def _client_file_of_alice(ctx):
     from tests.domiciliation.factories import filled_file
 
@@ -214,6 +268,11 @@ TENANT_ROUTES = {
     "cesu_orders:order_detail": ("get", _order_of_a),
     "cesu_orders:order_recap_pdf": ("get", _order_of_a),
     "cesu_orders:invoice_download": ("get", _invoice_of_a),
+    "cesu_orders:attestation_download": ("get", _attestation_of_a),
+    "cesu_orders:job_status": ("get", _job_of_a),
+    "cesu_orders:job_download": ("get", _job_of_a),
+    "cesu_orders:quote_detail": ("get", _quote_of_a),
+    "cesu_orders:quote_download": ("get", _quote_of_a),
     "domiciliation:send": ("post", lambda ctx: {"public_id": _client_file_of_alice(ctx).public_id}),
     "domiciliation:withdraw": (
         "post",

@@ -125,6 +125,10 @@ class RecapForm(forms.Form):
     )
     cart_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     terms_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    # The millésime shown on the recap (`?millesime=`); empty: the delivery year's.
+    vintage_year = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=2000, max_value=2999
+    )
 
 
 class OrderFilterForm(forms.Form):

@@ -1,6 +1,7 @@
 """The models of the financeur space, one module per topic; every model is importable
 from `cesu_orders.models` as before the split."""
 
+from .attestations import Attestation
 from .beneficiaries import Beneficiary, BeneficiaryQuerySet
 from .catalogue import (
     BookletSize,
@@ -14,6 +15,7 @@ from .catalogue import (
 )
 from .content import Document, HelpRequest, NewsItem
 from .funders import DeliveryAddress, Funder, RegistrationRequest
+from .jobs import Job
 from .orders import (
     ORDER_TRANSITIONS,
     Cart,
@@ -25,9 +27,11 @@ from .orders import (
     OrderLine,
     OrderStatus,
 )
+from .quotes import Quote
 
 __all__ = [
     "ORDER_TRANSITIONS",
+    "Attestation",
     "Beneficiary",
     "BeneficiaryQuerySet",
     "BookletSize",
@@ -41,11 +45,13 @@ __all__ = [
     "Funder",
     "HelpRequest",
     "Invoice",
+    "Job",
     "NewsItem",
     "Order",
     "OrderEvent",
     "OrderLine",
     "OrderStatus",
+    "Quote",
     "RegistrationRequest",
     "ServiceFees",
     "TermsOfSale",

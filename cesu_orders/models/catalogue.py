@@ -58,11 +58,12 @@ class BookletSize(models.Model):
 
 
 class Vintage(models.Model):
-    """« Millésime »: the vouchers delivered in `year` carry it and stay valid until
-    31 January of the next year unless staff set another date."""
+    """« Millésime »: titles of `year` are usable until 31 January of the next year
+    (`valid_until`, which staff may change) and ordered from 1 December of the year
+    before; which millésime a delivery carries is `cesu_orders.vintages`."""
 
     year = models.PositiveSmallIntegerField("année", unique=True)
-    valid_until = models.DateField("valable jusqu'au")
+    valid_until = models.DateField("utilisable jusqu'au")
 
     class Meta:
         verbose_name = "millésime"

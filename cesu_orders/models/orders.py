@@ -11,7 +11,9 @@ from accounts.models import Organization, TenantModel
 from common.models import StatusEvent
 from common.uploads import UuidUploadTo, private_storage
 
-from ..delivery_calendar import TransportMode
+from .. import carriers
+from ..carriers import Carrier
+from ..delivery_calendar import TransportMode, format_day
 from .beneficiaries import Beneficiary
 from .catalogue import TermsOfSale, UsageCategory, VoucherFormat
 from .funders import DeliveryAddress
@@ -125,7 +127,7 @@ class Order(TenantModel):
     created_at = models.DateTimeField("passée le", default=timezone.now, db_index=True)
     client_reference = models.CharField("référence client", max_length=20)
     vintage_year = models.PositiveSmallIntegerField("millésime")
-    vintage_valid_until = models.DateField("titres valables jusqu'au")
+    vintage_valid_until = models.DateField("titres utilisables jusqu'au")
     delivery_target = models.CharField(
         "livraison", max_length=10, choices=DeliveryTarget.choices, blank=True
     )
@@ -139,6 +141,7 @@ class Order(TenantModel):
     delivery_date = models.DateField("date de livraison demandée")
     planned_delivery_date = models.DateField("date de livraison confirmée", null=True, blank=True)
     tracking_number = models.CharField("numéro de suivi", max_length=60, blank=True)
+    carrier = models.CharField("transporteur", max_length=12, choices=Carrier.choices, blank=True)
     cancel_reason = models.TextField("motif d'annulation", blank=True)
     terms = models.ForeignKey(
         TermsOfSale, on_delete=models.PROTECT, related_name="+", verbose_name="CGV acceptées"
@@ -181,6 +184,18 @@ class Order(TenantModel):
     @property
     def has_paper(self) -> bool:
         return bool(self.transport_mode)
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's public tracking page of the parcel, "" when there is none."""
+        return carriers.tracking_url(self.carrier, self.tracking_number)
+
+    @property
+    def vintage_label(self) -> str:
+        """« Millésime 2026, utilisable jusqu’au 31 janvier 2027 »: what every line of the
+        order shows (one millésime per order)."""
+        until = format_day(self.vintage_valid_until)
+        return f"Millésime {self.vintage_year}, utilisable jusqu’au {until}"
 
     def may_move_to(self, status: str) -> bool:
         """Whether TRANSITIONS allow `status` from the status this instance holds (the

@@ -19,6 +19,12 @@ from common.exceptions import DomainError, TransitionRefused
 from common.transitions import status_move
 from notifications.services import notify
 
+from ..carriers import (
+    TRACKING_URLS,
+    Carrier,
+    is_valid_tracking_number,
+    normalize_tracking_number,
+)
 from ..delivery_calendar import format_day
 from ..models import (
     Cart,
@@ -29,11 +35,13 @@ from ..models import (
     OrderLine,
     OrderStatus,
     TermsOfSale,
+    Vintage,
 )
 from ..selectors import OrderCatalogue, order_groups
 from .cart import CartChanged, DeliveryChoice, draft_totals
+from .ecesu import ecesu_credits_notify
 from .invoices import credit_note_issue, invoice_issue
-from .recap import CartReview, cart_review
+from .recap import CartReview, VintageRefused, cart_review, vintage_choices, vintage_pick
 
 NBSP = "\u00a0"
 NO_FUNDER = (
@@ -56,7 +64,12 @@ class OrderMoveRefused(OrderRefused, TransitionRefused):
 
 @transaction.atomic
 def order_place(
-    *, organization: Organization, user: User, version: int, terms: TermsOfSale | None
+    *,
+    organization: Organization,
+    user: User,
+    version: int,
+    terms: TermsOfSale | None,
+    vintage_year: int | None = None,
 ) -> Order:
     """« Valider la commande »: turns the cart at `version` into an order, its lines (every
     value copied), its invoice and its « prise en charge », and empties the cart. The cart
@@ -88,12 +101,18 @@ def order_place(
         raise OrderRefused(review.problems)
     if not Funder.objects.filter(organization=organization).exists():
         raise OrderRefused([NO_FUNDER])
+    choices = vintage_choices(delivery=review.delivery.date, today=today, catalogue=catalogue)
+    try:
+        vintage = vintage_pick(choices, vintage_year, delivery=review.delivery.date)
+    except VintageRefused as refused:
+        raise OrderRefused(refused.messages, field=refused.field) from refused
     order = _order_create(
         organization=organization,
         user=user,
         review=review,
         catalogue=catalogue,
         terms=terms,
+        vintage=vintage,
         now=now,
     )
     cart.lines.all().delete()
@@ -115,13 +134,13 @@ def _order_create(
     review: CartReview,
     catalogue: OrderCatalogue,
     terms: TermsOfSale,
+    vintage: Vintage,
     now,
 ) -> Order:
     delivery = review.delivery
     ordered = review.ordered
     has_paper = any(not line.electronic for line in ordered)
     totals = draft_totals(ordered, catalogue.fees, delivery.transport_mode)
-    vintage = catalogue.vintages[delivery.date.year]
     funder = Funder.objects.get(organization=organization)
     address = _delivery_address(funder, delivery) if has_paper else {}
     order = Order.objects.create(
@@ -201,25 +220,41 @@ def _delivery_address(funder: Funder, delivery: DeliveryChoice) -> dict:
 
 @transaction.atomic
 def order_mark_manufactured(*, order: Order, actor: User, delivery_date: date) -> Order:
-    """« Marquer fabriquée »: the vouchers are made; the managers learn the delivery date."""
-    return _move(
+    """« Marquer fabriquée »: the vouchers are made; the managers learn the delivery date,
+    and each e-CESU bénéficiaire the amount credited to their account."""
+    order = _move(
         order,
         to=OrderStatus.MANUFACTURED,
         actor=actor,
         note=f"Livraison prévue le {format_day(delivery_date)}.",
         planned_delivery_date=delivery_date,
     )
+    ecesu_credits_notify(order=order)
+    return order
 
 
 @transaction.atomic
-def order_mark_shipped(*, order: Order, actor: User, tracking_number: str) -> Order:
-    """« Marquer expédiée », with the carrier's tracking number."""
+def order_mark_shipped(
+    *, order: Order, actor: User, tracking_number: str, carrier: str = ""
+) -> Order:
+    """« Marquer expédiée », with the carrier and its tracking number (spaces removed);
+    a carrier with a tracking page needs a number it can look up."""
+    tracking_number = normalize_tracking_number(tracking_number)
+    if carrier and carrier not in Carrier.values:
+        raise OrderRefused("Choisissez un transporteur proposé.", field="carrier")
+    if carrier in TRACKING_URLS and not is_valid_tracking_number(tracking_number):
+        raise OrderRefused(
+            "Le numéro de suivi compte de 8 à 30 lettres et chiffres, sans autre signe.",
+            field="tracking_number",
+        )
+    label = f"{Carrier(carrier).label}, " if carrier else ""
     return _move(
         order,
         to=OrderStatus.SHIPPED,
         actor=actor,
-        note=f"Numéro de suivi{NBSP}: {tracking_number}",
+        note=f"{label}numéro de suivi{NBSP}: {tracking_number}",
         tracking_number=tracking_number,
+        carrier=carrier,
     )
 
 

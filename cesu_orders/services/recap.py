@@ -1,6 +1,7 @@
 """« Commander » › the recap: the saved cart checked again against today's catalogue and
 bénéficiaires (`cart_review`, also the gate of `order_place`), then priced per
-bénéficiaire with the exemption-ceiling warnings (`recap_price`). Reads only."""
+bénéficiaire with the exemption-ceiling warnings (`recap_price`), and the millésimes
+the delivery may carry (`vintage_choices`, `vintage_pick`). Reads only."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,8 +9,10 @@ from datetime import date
 from django.utils import timezone
 
 from accounts.models import Organization
+from common.exceptions import DomainError
 
-from ..delivery_calendar import TransportMode
+from .. import vintages
+from ..delivery_calendar import TransportMode, format_day
 from ..models import Beneficiary, Cart, Vintage
 from ..pricing import (
     BeneficiaryTotals,
@@ -100,6 +103,7 @@ class OrderRecap:
     totals: OrderTotals | None
     groups: list[RecapGroup] = field(default_factory=list)
     vintage: Vintage | None = None
+    vintage_choices: list[Vintage] = field(default_factory=list)
 
     @property
     def delivery(self) -> DeliveryChoice:
@@ -114,28 +118,91 @@ class OrderRecap:
         return any(not line.electronic for line in self.review.ordered)
 
     @property
+    def expires_soon(self) -> bool:
+        """Titles of the current millésime delivered in December: the recap warns that
+        they expire on 31 January."""
+        return bool(
+            self.vintage
+            and self.delivery.date
+            and vintages.expires_soon(vintage=self.vintage.year, delivery=self.delivery.date)
+        )
+
+    @property
+    def next_vintage(self) -> Vintage | None:
+        """The next millésime, when this delivery may carry it instead."""
+        later = [v for v in self.vintage_choices if self.vintage and v.year > self.vintage.year]
+        return later[0] if later else None
+
+    @property
     def transport_mode(self) -> str:
         """The transport mode's label, "" when none is chosen."""
         mode = self.delivery.transport_mode
         return TransportMode(mode).label if mode in TransportMode.values else ""
 
 
+class VintageRefused(DomainError):
+    """The millésime asked for cannot be delivered on the date chosen."""
+
+
+def vintage_choices(*, delivery: date | None, today: date, catalogue: OrderCatalogue):
+    """The catalogue's millésimes an order placed `today` for `delivery` may carry, the
+    default first (`vintages.vintages_for`)."""
+    if delivery is None:
+        return []
+    years = vintages.vintages_for(delivery=delivery, today=today)
+    return [catalogue.vintages[year] for year in years if year in catalogue.vintages]
+
+
+def vintage_pick(choices: list[Vintage], year: int | None, *, delivery: date) -> Vintage:
+    """The millésime `year` among `choices`, the default one when `year` is None."""
+    if not choices:
+        raise VintageRefused(
+            f"Aucun millésime ne peut être livré le {format_day(delivery)}{NBSP}: "
+            "choisissez une autre date de livraison."
+        )
+    if year is None:
+        return choices[0]
+    for vintage in choices:
+        if vintage.year == year:
+            return vintage
+    offered = " ou ".join(str(vintage.year) for vintage in choices)
+    raise VintageRefused(
+        f"Le millésime {year} ne peut pas être livré le {format_day(delivery)}{NBSP}: "
+        f"choisissez le millésime {offered}.",
+        field="vintage_year",
+    )
+
+
 def recap_price(
-    *, review: CartReview, catalogue: OrderCatalogue, organization: Organization
+    *,
+    review: CartReview,
+    catalogue: OrderCatalogue,
+    organization: Organization,
+    today: date | None = None,
+    vintage_year: int | None = None,
 ) -> OrderRecap:
     """The reviewed cart priced: the order's totals, each bénéficiaire's lines and
     subtotal, and a warning for each bénéficiaire whose employer share this year (this
-    order included) would pass the year's exemption ceiling."""
+    order included) would pass the year's exemption ceiling. The millésime is
+    `vintage_year` when the delivery may carry it, else the default one."""
     ordered = review.ordered
     delivery = review.delivery
-    vintage = catalogue.vintages.get(delivery.date.year) if delivery.date else None
+    choices = vintage_choices(
+        delivery=delivery.date, today=today or timezone.localdate(), catalogue=catalogue
+    )
+    vintage = None
+    if choices:
+        try:
+            vintage = vintage_pick(choices, vintage_year, delivery=delivery.date)
+        except VintageRefused:
+            vintage = choices[0]
     totals = (
         draft_totals(ordered, catalogue.fees, delivery.transport_mode)
         if catalogue.fees and ordered
         else None
     )
     if not totals:
-        return OrderRecap(review=review, totals=totals, vintage=vintage)
+        return OrderRecap(review=review, totals=totals, vintage=vintage, vintage_choices=choices)
     keyed = list(zip([line.beneficiary.pk for line in ordered], totals.lines, strict=True))
     per_beneficiary = beneficiary_totals(keyed_lines=keyed)
     year = delivery.date.year if delivery.date else timezone.localdate().year
@@ -169,4 +236,6 @@ def recap_price(
         )
         for pk, pairs in by_pk.items()
     ]
-    return OrderRecap(review=review, totals=totals, groups=groups, vintage=vintage)
+    return OrderRecap(
+        review=review, totals=totals, groups=groups, vintage=vintage, vintage_choices=choices
+    )

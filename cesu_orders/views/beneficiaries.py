@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from common.views import show_error
 
@@ -14,6 +15,7 @@ from .. import selectors
 from ..access import beneficiary_for, funder_manager_required
 from ..forms.beneficiaries import BeneficiaryForm, DuplicateConfirmationForm
 from ..models import Beneficiary
+from ..selectors.yearly import beneficiary_ceiling_use
 from ..services import beneficiaries as services
 
 PER_PAGE = 50
@@ -87,7 +89,13 @@ def beneficiary_update(request, public_id):
                 request, f"Les informations de {_full_name(beneficiary)} ont été enregistrées."
             )
             return redirect("cesu_orders:beneficiary_list")
-    context = {"form": form, "beneficiary": beneficiary}
+    context = {
+        "form": form,
+        "beneficiary": beneficiary,
+        "ceiling_use": beneficiary_ceiling_use(
+            beneficiary=beneficiary, year=timezone.localdate().year
+        ),
+    }
     return render(request, "cesu_orders/beneficiary_form.html", context)
 
 

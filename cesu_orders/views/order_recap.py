@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from common.text import parse_count
 from common.views import show_error
 
 from .. import selectors
@@ -14,6 +15,7 @@ from ..access import funder_manager_required
 from ..forms.orders import RecapForm
 from ..html_rows import recap_rows
 from ..selectors import OrderCatalogue
+from ..selectors.accounting import quotes_of_cart
 from ..services.cart import CartChanged
 from ..services.orders import OrderRefused, order_place
 from ..services.recap import cart_review, recap_price
@@ -44,11 +46,19 @@ def order_recap(request):
         messages.info(request, EMPTY_CART)
         return redirect("cesu_orders:order_table")
     review = cart_review(cart=cart, catalogue=catalogue, today=today)
+    recap = recap_price(
+        review=review,
+        catalogue=catalogue,
+        organization=organization,
+        today=today,
+        vintage_year=parse_count(request.GET.get("millesime"), max_digits=4),
+    )
     form = RecapForm(
         request.POST or None,
         initial={
             "cart_version": cart.version,
             "terms_version": catalogue.terms.version if catalogue.terms else "",
+            "vintage_year": recap.vintage.year if recap.vintage else None,
         },
     )
     status = 200
@@ -59,6 +69,7 @@ def order_recap(request):
                 user=request.user,
                 version=form.cleaned_data["cart_version"],
                 terms=selectors.terms_of_sale_version(form.cleaned_data["terms_version"]),
+                vintage_year=form.cleaned_data["vintage_year"],
             )
         except CartChanged:
             messages.warning(request, ALREADY_PLACED)
@@ -71,12 +82,12 @@ def order_recap(request):
             return redirect("cesu_orders:order_detail", public_id=order.public_id)
     elif request.method == "POST":
         status = 400
-    recap = recap_price(review=review, catalogue=catalogue, organization=organization)
     context = {
         "recap": recap,
         "rows_html": recap_rows(recap.groups),
         "form": form,
         "terms": catalogue.terms,
+        "quotes": quotes_of_cart(cart),
     }
     return render(request, "cesu_orders/order_recap.html", context, status=status)
 

@@ -34,14 +34,15 @@ def percent(value: Decimal | int | None) -> str:
 register.filter("phone", display_phone)
 
 
+@register.filter(name="date_fr")
+def date_fr(value, style: str = "") -> str:
+    """« 1er janvier 2027 », « 31 janvier 2027 »; `date_fr:"jour"` adds the day of the
+    week, « vendredi 1er janvier 2027 » (see common.formats.french_date)."""
+    return french_date(value, weekday=style == "jour") if value else ""
+
+
 @register.filter(name="datetime_fr")
 def datetime_fr(value) -> str:
     """« 25 novembre 2026 à 10 h 00 » in Paris time (see common.formats.french_datetime)."""
     return french_datetime(value) if value else ""
 
-
-@register.filter(name="date_fr")
-def date_fr(value, style: str = "") -> str:
-    """« 22 novembre 2026 », « 1er janvier 2027 »; `|date_fr:"jour"`: « mardi 1er
-    décembre 2026 » (see common.formats.french_date)."""
-    return french_date(value, weekday=style == "jour") if value else ""

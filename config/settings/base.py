@@ -5,6 +5,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.logging import logging_settings, structlog_configure
 
@@ -275,6 +276,8 @@ CESU_ISSUER = {
     ),
     "registry": env("CESU_ISSUER_REGISTRY", default="RCS Paris 812 345 676"),
     "iban": env("CESU_ISSUER_IBAN", default="FR76 3000 6000 0112 3456 7890 189"),
+    # Where bénéficiaires use their e-CESU account (the e-mail telling them of a credit).
+    "ecesu_url": env("CESU_ISSUER_ECESU_URL", default="https://e-cesu.domalin.example/"),
 }
 # The portal's legal notice (« mentions légales ») and accessibility statement: the
 # publisher is the company above; these name the rest.
@@ -371,6 +374,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,
+    },
+    # Every morning of January; the reminder itself goes out once a year per financeur.
+    "cesu-attestation-reminders": {
+        "task": "cesu_orders.tasks.remind_attestations",
+        "schedule": crontab(minute=0, hour=8, month_of_year=1),
     },
 }
 

@@ -6,9 +6,11 @@ the order table."""
 import datetime
 from dataclasses import replace
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 import pytest
+import time_machine
 from django.test import TestCase
 
 from accounts.models import Organization
@@ -24,10 +26,18 @@ from cesu_orders.models import (
     UsageCategory,
     VoucherFormat,
 )
+from cesu_orders.selectors import terms_of_sale_current
 from cesu_orders.services.beneficiaries import beneficiary_sort_name
 from cesu_orders.services.cart import DeliveryChoice, DraftLine, cart_save, default_line
-from cesu_orders.services.orders import order_place
+from cesu_orders.services.orders import (
+    order_mark_delivered,
+    order_mark_manufactured,
+    order_mark_shipped,
+    order_place,
+)
 from tests.accounts.factories import OrganizationFactory
+
+PARIS = ZoneInfo("Europe/Paris")
 
 # Monday 23 November 2026: standard delivery (5 business days) on Monday 30 November.
 TODAY = "2026-11-23 10:00 +01:00"
@@ -151,18 +161,54 @@ def save_cart(organization, user, lines, delivery):
     )
 
 
-def place(organization, user, lines, delivery):
-    """The order of `lines`, saved then validated; what the services queue on commit
-    (e-mails, the invoice PDF) runs as a real commit would, inside the test's transaction
-    (what pytest-django's django_capture_on_commit_callbacks(execute=True) does)."""
+def place(organization, user, lines, delivery, **options):
+    """The order of `lines`, saved then validated (`options`: the millésime chosen); what
+    the services queue on commit (e-mails, the invoice PDF) runs as a real commit would,
+    inside the test's transaction (what pytest-django's
+    django_capture_on_commit_callbacks(execute=True) does)."""
     cart = save_cart(organization, user, lines, delivery)
     with TestCase.captureOnCommitCallbacks(execute=True):
         return order_place(
             organization=organization,
             user=user,
             version=cart.version,
-            terms=TermsOfSale.objects.latest("published_at"),
+            terms=terms_of_sale_current(),
+            **options,
         )
+
+
+def terms_since(year: int) -> TermsOfSale:
+    """Terms of sale published on 1 January of `year`: the catalogue's first version is
+    of 2026, and an order placed in an earlier year needs terms in force then."""
+    terms, _ = TermsOfSale.objects.get_or_create(
+        version=f"{year}-test",
+        defaults={
+            "body": "Conditions de test.",
+            "published_at": datetime.datetime(year, 1, 1, tzinfo=datetime.UTC),
+        },
+    )
+    return terms
+
+
+def order_on(day, organization, user, lines, address, *, delivery=None, **options):
+    """The order of `lines` placed on `day` at 10:00 in Paris, delivered to `address` by
+    standard transport on the first day possible (or `delivery`)."""
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=PARIS)
+    with time_machine.travel(moment, tick=False):
+        when = delivery or earliest_delivery_date(today=day, mode=TransportMode.STANDARD)
+        return place(organization, user, lines, delivery_to(address, date=when), **options)
+
+
+def made(order, staff, *, on=None, delivered=True):
+    """`order` moved by staff to « fabriquée » (delivery on `on`, else the day asked),
+    then « expédiée » and « livrée » unless `delivered` is False."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        order_mark_manufactured(order=order, actor=staff, delivery_date=on or order.delivery_date)
+        if delivered:
+            order_mark_shipped(order=order, actor=staff, tracking_number="6A12345678901")
+            order_mark_delivered(order=order, actor=staff)
+    order.refresh_from_db()
+    return order
 
 
 def earliest(mode=TransportMode.STANDARD, **kwargs) -> datetime.date:

@@ -16,12 +16,15 @@ from cesu_orders.delivery_calendar import (
     check_delivery_date,
     earliest_delivery_date,
     holidays_for,
+    horizon_date,
     is_business_day,
     latest_delivery_date,
 )
 
 NBSP = "\u00a0"
 MONDAY_23_NOVEMBER_2026 = date(2026, 11, 23)
+# From 1 December the next millésime opens: the calendar reaches three months ahead.
+TUESDAY_1_DECEMBER_2026 = date(2026, 12, 1)
 ALSACE_MOSELLE = ["57000", "67000", "68100"]
 
 
@@ -146,7 +149,26 @@ def test_it_refuses_an_unknown_transport_mode_for_paper():
         (date(2026, 3, 31), date(2026, 6, 30)),
     ],
 )
-def test_it_allows_dates_up_to_three_months_ahead_clamping_the_day(today, latest):
+def test_the_horizon_is_three_months_ahead_clamping_the_day(today, latest):
+    assert horizon_date(today=today) == latest
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        # Before 1 December, next year's millésime cannot be ordered: 31 December at most.
+        (date(2026, 10, 31), date(2026, 12, 31)),
+        (date(2026, 11, 30), date(2026, 12, 31)),
+        (date(2026, 5, 31), date(2026, 8, 31)),
+        (date(2026, 9, 30), date(2026, 12, 30)),
+        # From 1 December, the full three months.
+        (date(2026, 12, 1), date(2027, 3, 1)),
+        (date(2026, 12, 31), date(2027, 3, 31)),
+        (date(2027, 11, 30), date(2027, 12, 31)),
+        (date(2027, 12, 1), date(2028, 3, 1)),
+    ],
+)
+def test_the_latest_date_stays_in_the_year_until_the_next_millesime_opens(today, latest):
     assert latest_delivery_date(today=today) == latest
 
 
@@ -159,8 +181,10 @@ def test_it_accepts_the_earliest_and_the_latest_business_days():
     check_delivery_date(
         date(2026, 11, 25), today=MONDAY_23_NOVEMBER_2026, mode=None, electronic=True
     )
-    # Tuesday 23 February 2027, exactly three months later.
-    check_delivery_date(date(2027, 2, 23), today=MONDAY_23_NOVEMBER_2026, mode="standard")
+    # Thursday 31 December 2026: the last day before the 2027 millésime opens.
+    check_delivery_date(date(2026, 12, 31), today=MONDAY_23_NOVEMBER_2026, mode="standard")
+    # Monday 1 March 2027, exactly three months after 1 December 2026.
+    check_delivery_date(date(2027, 3, 1), today=TUESDAY_1_DECEMBER_2026, mode="standard")
 
 
 def test_it_refuses_a_delivery_date_on_a_weekend():
@@ -202,9 +226,20 @@ def test_it_refuses_a_delivery_date_before_the_earliest_one():
 
 
 def test_it_refuses_a_delivery_date_more_than_three_months_ahead():
-    error = _refusal(date(2027, 2, 24))
+    error = _refusal(date(2027, 3, 2), today=TUESDAY_1_DECEMBER_2026)
     assert error.code == "too_late"
-    assert error.message == "Choisissez une date au plus tard le 23 février 2027."
+    assert error.message == "Choisissez une date au plus tard le 1er mars 2027."
+
+
+def test_it_refuses_next_year_before_its_millesime_opens_on_1_december():
+    error = _refusal(date(2027, 1, 5))
+    assert error.code == "too_late"
+    assert error.message == (
+        f"Le millésime 2027 se commande à partir du 1er décembre 2026{NBSP}: choisissez une "
+        "date de livraison au plus tard le 31 décembre 2026."
+    )
+    # From 1 December, the same day is open.
+    check_delivery_date(date(2027, 1, 5), today=TUESDAY_1_DECEMBER_2026, mode="standard")
 
 
 # Calendar
@@ -213,11 +248,13 @@ def test_it_refuses_a_delivery_date_more_than_three_months_ahead():
 def test_it_builds_the_months_from_today_to_the_latest_date():
     months = calendar_months(today=MONDAY_23_NOVEMBER_2026, mode="standard")
 
-    assert [month.title for month in months] == [
-        "novembre 2026",
+    assert [month.title for month in months] == ["novembre 2026", "décembre 2026"]
+    later = calendar_months(today=TUESDAY_1_DECEMBER_2026, mode="standard")
+    assert [month.title for month in later] == [
         "décembre 2026",
         "janvier 2027",
         "février 2027",
+        "mars 2027",
     ]
     assert all(len(week) == 7 for month in months for week in month.weeks)
     # 1 November 2026 is a Sunday: six padding cells open the month.
@@ -234,14 +271,16 @@ def test_it_marks_why_a_day_cannot_be_chosen():
     assert cells[date(2026, 11, 28)].reason == "week-end"
     assert cells[date(2026, 11, 1)].reason == "week-end"  # Toussaint, on a Sunday
     assert cells[date(2026, 12, 25)].reason == "férié"
-    assert cells[date(2027, 1, 1)].reason == "férié"
     assert cells[date(2026, 11, 27)].reason == "trop tôt"
     assert cells[date(2026, 11, 2)].reason == "trop tôt"
-    assert cells[date(2027, 2, 24)].reason == "trop tard"
     assert cells[date(2026, 11, 30)].selectable
     assert cells[date(2026, 11, 30)].reason == ""
-    assert cells[date(2027, 2, 23)].selectable
+    assert cells[date(2026, 12, 31)].selectable
     assert cells[date(2026, 11, 30)].label == "lundi 30 novembre 2026"
+    later = _cells(calendar_months(today=TUESDAY_1_DECEMBER_2026, mode="standard"))
+    assert later[date(2027, 1, 1)].reason == "férié"
+    assert later[date(2027, 3, 2)].reason == "trop tard"
+    assert later[date(2027, 3, 1)].selectable
 
 
 def test_it_offers_the_same_days_as_the_check_accepts():

@@ -200,7 +200,12 @@ def test_commander_needs_a_line_and_a_feasible_date(client, alice, address, peop
         ("2027-01-01", "Le 1er janvier 2027 est férié (Jour de l’an)"),
         ("2026-11-26", "La livraison la plus proche possible est le 30 novembre 2026."),
         ("2026-12-25", "Le 25 décembre 2026 est férié (Noël)"),
-        ("2027-03-01", "Choisissez une date au plus tard le 23 février 2027."),
+        # Before 1 December, next year's millésime cannot be ordered yet.
+        (
+            "2027-01-05",
+            "Le millésime 2027 se commande à partir du 1er décembre 2026\u00a0: choisissez "
+            "une date de livraison au plus tard le 31 décembre 2026.",
+        ),
         ("pas-une-date", "Choisissez la date de livraison à l’aide du calendrier."),
     ]:
         data = table_post(
@@ -300,7 +305,7 @@ def test_the_recap_shows_lines_totals_and_delivery(
     assert 'data-amount="face_total">600,00\u00a0€' in page
     assert 'data-amount="total_to_pay">' in page
     assert "lundi 30 novembre 2026" in page
-    assert "2026, titres valables jusqu’au 31 janvier 2027" in page
+    assert "2026, utilisable jusqu’au 31 janvier 2027" in page
     assert "Valider la commande" in page
     assert "Conditions Générales de Vente" in page
 
@@ -358,7 +363,7 @@ def test_two_managers_validating_the_same_cart_at_once_place_one_order(
     from cesu_orders.services.orders import order_place
 
     cart = save_cart(org_a, alice, [line(people[1])], delivery_to(address))
-    terms = TermsOfSale.objects.get()
+    terms = TermsOfSale.objects.get(version="2026-01")
     barrier = threading.Barrier(2)
     outcomes = []
 

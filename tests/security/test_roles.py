@@ -23,6 +23,9 @@ SPACES = {
 NARROWER = {
     "cesu_orders:manager_list": {"primary"},
     "cesu_orders:manager_create": {"primary"},
+    # Secondary managers generate and download the attestations; sending is the
+    # primary manager's.
+    "cesu_orders:attestations_send": {"primary"},
     "domiciliation_provider:team": {"admin"},
     "domiciliation_provider:own_phone": {"admin"},
     "domiciliation_provider:contract_clauses": {"admin"},

@@ -4,9 +4,11 @@ sweeps (accessibility, phone width) and the typography test walk the same list. 
 pages (the back office) are left out."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from cesu_orders.models import Beneficiary, Order
+from cesu_orders.services.statements import aid_statement_start
 from directory.models import Provider
 from domiciliation.models import Case, Contract, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
@@ -23,6 +25,8 @@ NOT_PAGES = {
     "account_logout",
     "cesu_orders:beneficiary_import_template",
     "cesu_orders:order_calendar",
+    "cesu_orders:aid_statement_csv",
+    "cesu_orders:accounting_export_csv",
     "domiciliation:stripe_webhook",
     "domiciliation:start",
 }
@@ -74,9 +78,15 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("directory:department", args=["75"]),
         reverse("directory:provider", args=[provider.slug]),
     ]
+    statement = aid_statement_start(
+        organization=order.organization,
+        user=User.objects.get(username="C100001"),
+        year=timezone.localdate().year - 1,
+    )
     funder = [
         reverse("cesu_orders:order_detail", args=[order.public_id]),
         reverse("cesu_orders:beneficiary_update", args=[beneficiary.public_id]),
+        reverse("cesu_orders:job_status", args=[statement.public_id]),
     ]
     return {
         "visiteur": directory,

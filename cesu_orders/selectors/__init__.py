@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from common.text import fold
 
-from .delivery_calendar import TransportMode
-from .models import (
+from ..delivery_calendar import TransportMode
+from ..models import (
     Beneficiary,
     BookletSize,
     Cart,
@@ -35,8 +35,9 @@ from .models import (
     UsageCategory,
     Vintage,
 )
-from .models.beneficiaries import beneficiary_sort_name
-from .pricing import FeeSchedule
+from ..models.beneficiaries import beneficiary_sort_name
+from ..pricing import FeeSchedule
+from .yearly import ordered_lines
 
 # The latest help requests only: older ones stay with the customer service.
 PAST_HELP_REQUESTS = 50
@@ -325,10 +326,10 @@ def order_history(organization: Organization, *, year: int | None, status: str |
 
 def employer_share_this_year(*, organization: Organization, year: int) -> dict[int, object]:
     """The employer share already ordered for each bénéficiaire for deliveries in `year`
-    (cancelled orders excluded), in one query."""
+    (cancelled orders excluded; the year of an aid is its delivery's, see `aid`), in one
+    query."""
     rows = (
-        OrderLine.objects.filter(order__organization=organization, order__vintage_year=year)
-        .exclude(order__status=OrderStatus.CANCELLED)
+        ordered_lines(organization=organization, year=year)
         .values("beneficiary_id")
         .annotate(total=Sum("employer_share"))
     )
