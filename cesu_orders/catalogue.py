@@ -91,7 +91,7 @@ Les présentes conditions générales de vente régissent les commandes de chèq
 service universels préfinancés (CESU) passées en ligne par le financeur sur le portail.
 
 Article 2 – Commande
-La commande est ferme dès que le gestionnaire clique sur « Valider la commande » après \
+La commande est ferme dès que le gestionnaire clique sur « Valider la commande » après \
 avoir accepté les présentes conditions. Une confirmation de prise en charge est envoyée \
 par e-mail. Toute demande de modification est adressée au service clients avant la \
 fabrication des titres.

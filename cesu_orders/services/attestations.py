@@ -20,6 +20,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -359,7 +360,13 @@ def _remind(organization: Organization, year: int) -> int:
         notify(
             "cesu_attestation_reminder",
             email=user.email,
-            context={"manager": user, "organization": organization, "year": year},
+            context={
+                "manager": user,
+                "organization": organization,
+                "year": year,
+                "attestations_url": f"{settings.PORTAL_BASE_URL}"
+                f"{reverse('cesu_orders:attestations')}?annee={year}",
+            },
             idempotency_key=f"cesu_attestation_reminder:{year}:{organization.public_id}:{user.pk}",
             user=user,
         )

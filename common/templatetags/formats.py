@@ -45,4 +45,3 @@ def date_fr(value, style: str = "") -> str:
 def datetime_fr(value) -> str:
     """« 25 novembre 2026 à 10 h 00 » in Paris time (see common.formats.french_datetime)."""
     return french_datetime(value) if value else ""
-
