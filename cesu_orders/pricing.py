@@ -69,6 +69,19 @@ def line_amounts(line: LineInput) -> LineAmounts:
     )
 
 
+def lines_amounts(lines: Iterable[LineInput]) -> list[LineAmounts]:
+    """`line_amounts` of each line, in order, each distinct line computed once: the 2,000
+    lines of a big order hold a handful of distinct ones."""
+    known: dict[LineInput, LineAmounts] = {}
+    amounts = []
+    for line in lines:
+        found = known.get(line)
+        if found is None:
+            found = known[line] = line_amounts(line)
+        amounts.append(found)
+    return amounts
+
+
 def _check_line(line: LineInput) -> None:
     _check_count(line.booklets, "Le nombre de carnets")
     _check_count(line.vouchers_per_booklet, "Le nombre de titres par carnet")
@@ -132,17 +145,22 @@ class OrderTotals:
 
 
 def order_totals(
-    *, lines: list[LineInput], fees: FeeSchedule, transport_mode: str | None
+    *,
+    lines: list[LineInput],
+    fees: FeeSchedule,
+    transport_mode: str | None,
+    amounts: list[LineAmounts] | None = None,
 ) -> OrderTotals:
     """Totals of an order. Fees excluding VAT: the per-order fee, the per-booklet fee for
     each paper booklet, one e-CESU credit fee per electronic line, and the transport fee
     of `transport_mode` when at least one line is paper (ignored otherwise). VAT applies
     to the fees only, rounded once on their total; face values carry no VAT. The financeur
     pays the whole face value (it recovers the employees' share itself, e.g. on payroll),
-    so total to pay = face total + fees including VAT."""
+    so total to pay = face total + fees including VAT. `amounts`: the lines' amounts when
+    the caller has them already (`lines_amounts`), so that no line is priced twice."""
     if not lines:
         raise ValueError("La commande ne contient aucune ligne.")
-    amounts = tuple(line_amounts(line) for line in lines)
+    amounts = tuple(lines_amounts(lines) if amounts is None else amounts)
     paper = [line for line in lines if not line.electronic]
     order_fee = money(fees.per_order)
     booklet_fee = money(fees.per_booklet * sum(line.booklets for line in paper))

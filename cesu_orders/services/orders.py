@@ -152,29 +152,32 @@ def _order_create(
     )
     categories = catalogue.catalogue.categories
     OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            position=position,
-            beneficiary=line.beneficiary,
-            beneficiary_name=str(line.beneficiary),
-            employee_number=line.beneficiary.employee_number or "",
-            beneficiary_email=line.beneficiary.email,
-            beneficiary_address=line.beneficiary.address,
-            beneficiary_postcode=line.beneficiary.postcode,
-            beneficiary_city=line.beneficiary.city,
-            usage_category_id=line.usage_category_id,
-            usage_category_label=categories[line.usage_category_id].label,
-            voucher_format=line.voucher_format,
-            booklets=line.booklets,
-            vouchers_per_booklet=line.vouchers_per_booklet,
-            vouchers=amounts.vouchers,
-            face_value=amounts.face_value,
-            employer_share_percent=line.employer_share,
-            face_total=amounts.face_total,
-            employer_share=amounts.employer_share,
-            employee_share=amounts.employee_share,
-        )
-        for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
+        [
+            OrderLine(
+                order=order,
+                position=position,
+                beneficiary_id=beneficiary.pk,
+                beneficiary_name=str(beneficiary),
+                employee_number=beneficiary.employee_number or "",
+                beneficiary_email=beneficiary.email,
+                beneficiary_address=beneficiary.address,
+                beneficiary_postcode=beneficiary.postcode,
+                beneficiary_city=beneficiary.city,
+                usage_category_id=line.usage_category_id,
+                usage_category_label=categories[line.usage_category_id].label,
+                voucher_format=line.voucher_format,
+                booklets=line.booklets,
+                vouchers_per_booklet=line.vouchers_per_booklet,
+                vouchers=amounts.vouchers,
+                face_value=amounts.face_value,
+                employer_share_percent=line.employer_share,
+                face_total=amounts.face_total,
+                employer_share=amounts.employer_share,
+                employee_share=amounts.employee_share,
+            )
+            for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
+            for beneficiary in (line.beneficiary,)
+        ]
     )
     return order
 

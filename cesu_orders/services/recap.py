@@ -20,7 +20,12 @@ from ..pricing import (
     ceiling_for,
     ceiling_warnings,
 )
-from ..selectors import OrderCatalogue, employer_share_this_year
+from ..selectors import (
+    OrderCatalogue,
+    TableBeneficiary,
+    cart_lines_with_beneficiaries,
+    employer_share_this_year,
+)
 from .cart import (
     EMPTY_ORDER,
     DeliveryChoice,
@@ -52,11 +57,11 @@ class CartReview:
 def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
     """Checks every saved line and the delivery choices again (the catalogue, a
     bénéficiaire or the date may have changed since the save), in two queries."""
-    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
-    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
-    active = [s for s in saved if not s.beneficiary.archived_at]
-    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
-    lines, _ = table_lines(beneficiaries, active)
+    saved = cart_lines_with_beneficiaries(cart)
+    archived = sorted({str(b) for _, b in saved if b.archived_at})
+    active = [(line, b) for line, b in saved if not b.archived_at]
+    beneficiaries = list({b.pk: b for _, b in active}.values())
+    lines, _ = table_lines(beneficiaries, [line for line, _ in active])
     for line in lines:
         check_line(line, catalogue.catalogue)
     delivery = DeliveryChoice.of_cart(cart)
@@ -88,7 +93,7 @@ class RecapGroup:
     """One bénéficiaire's lines in the recap, with their subtotal and, above the
     exemption ceiling, its warning."""
 
-    beneficiary: Beneficiary
+    beneficiary: TableBeneficiary | Beneficiary
     lines: list[RecapLine]
     totals: BeneficiaryTotals
     warning: CeilingWarning | None
