@@ -1,7 +1,7 @@
 """The models of the financeur space, one module per topic; every model is importable
 from `cesu_orders.models` as before the split."""
 
-from .beneficiaries import Beneficiary, BeneficiaryQuerySet
+from .beneficiaries import Beneficiary, BeneficiaryImport, BeneficiaryQuerySet
 from .catalogue import (
     BookletSize,
     ExemptionCeiling,
@@ -29,6 +29,7 @@ from .orders import (
 __all__ = [
     "ORDER_TRANSITIONS",
     "Beneficiary",
+    "BeneficiaryImport",
     "BeneficiaryQuerySet",
     "BookletSize",
     "Cart",

@@ -1,6 +1,7 @@
 """Reading a bénéficiaire file for « Importer des bénéficiaires »: what the file must look
 like (CSV or XLSX, its columns, its limits), read into rows of cells by column name, or
-refused as a whole. The rows' content is checked by forms/beneficiary_import.py."""
+refused as a whole. The one place the file is opened. The rows' content is checked by
+services/beneficiary_import.py."""
 
 import csv
 import datetime
@@ -17,12 +18,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from common.exceptions import DomainError
 from common.text import fold
 
-from ..models import Beneficiary
-
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
-# A file is read whole and each row validated by a form: cap what one request may cost,
-# whatever size the file declares.
-MAX_ROWS = 5000
+# A file is read whole by a task (services/beneficiary_import.py): cap what one import
+# may cost, whatever size the file declares. 20,000 rows take a few seconds.
+MAX_ROWS = 20_000
 MAX_COLUMNS = 40
 MAX_LINES = 10 * MAX_ROWS  # blank lines included
 TOO_MANY_ROWS = (
@@ -114,15 +113,17 @@ EMPTY = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
-    """One line of the file: its raw cells, then either the bénéficiaire it creates or
-    updates (`instance`, not saved yet) or the reason of each wrong cell."""
+    """One line of the file: its raw cells by column, then either the bénéficiaire's
+    values by field (`data`, checked) and `pk`, the bénéficiaire it updates, or the reason
+    of each wrong cell by column."""
 
     line: int
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
-    instance: Beneficiary | None = None
+    data: dict[str, object] = field(default_factory=dict)
+    pk: int | None = None
 
     @property
     def error_cells(self) -> list[tuple[str, str, str]]:
