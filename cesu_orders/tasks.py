@@ -1,7 +1,8 @@
 from celery import shared_task
 
-from .services.beneficiary_import import beneficiary_imports_purge
+from .services.beneficiary_import import beneficiary_import_check, beneficiary_imports_purge
 from .services.invoices import invoice_render_pdf
+from .services.order_files import order_recap_render
 
 
 @shared_task(name="cesu_orders.tasks.purge_beneficiary_imports")
@@ -12,3 +13,13 @@ def purge_beneficiary_imports() -> int:
 @shared_task(name="cesu_orders.tasks.render_invoice_pdf")
 def render_invoice_pdf(invoice_id: int) -> None:
     invoice_render_pdf(invoice_id=invoice_id)
+
+
+@shared_task(name="cesu_orders.tasks.check_beneficiary_import")
+def check_beneficiary_import(import_id: int) -> None:
+    beneficiary_import_check(import_id=import_id)
+
+
+@shared_task(name="cesu_orders.tasks.render_order_recap")
+def render_order_recap(order_id: int) -> None:
+    order_recap_render(order_id=order_id)

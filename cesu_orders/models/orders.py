@@ -161,6 +161,16 @@ class Order(TenantModel):
     vat_rate = models.DecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
     vat = models.DecimalField("TVA", max_digits=10, decimal_places=2)
     total_to_pay = models.DecimalField("total à payer", max_digits=12, decimal_places=2)
+    # « Récapitulatif PDF »: made once by a task (a big order takes a while), then served.
+    recap_pdf = models.FileField(
+        "récapitulatif PDF",
+        storage=private_storage,
+        upload_to=UuidUploadTo("order-recaps"),
+        blank=True,
+    )
+    recap_pdf_requested_at = models.DateTimeField(
+        "récapitulatif PDF demandé le", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "commande"
@@ -181,6 +191,10 @@ class Order(TenantModel):
     @property
     def has_paper(self) -> bool:
         return bool(self.transport_mode)
+
+    @property
+    def recap_pdf_filename(self) -> str:
+        return f"commande-{self.number}.pdf"
 
     def may_move_to(self, status: str) -> bool:
         """Whether TRANSITIONS allow `status` from the status this instance holds (the
