@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First to see the answer last: gzip for pages, CSV and JSON (common/compression.py).
+    "common.compression.TextGZipMiddleware",
     # Static files from the web process in every environment, as in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
