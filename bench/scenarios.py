@@ -1,0 +1,242 @@
+"""The pages `make bench` measures, section by section, each with the target the issues
+set: an absolute one (`target_ms`, the median) and one relative to the floor
+(`floor_ratio`) or to the limit of the same rows (`limit`, bench/limits.py)."""
+
+import re
+import time
+
+from bench import harness
+from bench.sampling import REPEAT, Browser, Row, pages, sample, sent_bytes
+
+# Financeurs by number of bénéficiaires; the largest past orders are the 2,000's.
+SIZES = (200, 2000, 5000, 10000)
+HISTORY_SIZE = 2000
+IMPORT_SIZES = (2000, 5000, 10000)
+IMPORT_RUNS = {2000: 3, 5000: 1, 10000: 2}
+IMPORT_TARGET_MS = {2000: 2000, 10000: 10000}
+PAGE_TARGET_MS = 100
+PAGE_FLOOR_RATIO = 3
+PROVIDER_FLOOR_RATIO = 5
+LIMIT_RATIO = 3
+DIRECTORY = "Annuaire (50,000 providers, 75,000 centres)"
+CASES = "Dossiers (100,000 cases at one domiciliataire)"
+
+
+def table_target(size: int) -> float:
+    """The order table: 500 ms up to 2,000 bénéficiaires (the design size), 1 s above."""
+    return 500 if size <= HISTORY_SIZE else 1000
+
+
+def public_rows(base_url: str) -> list[Row]:
+    return pages(Browser(base_url), "Public pages", [
+        ("landing", "/", PAGE_TARGET_MS),
+        ("login", "/compte/connexion/", PAGE_TARGET_MS),
+        ("health", "/sante/", None),
+    ], floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+
+
+def cesu_rows(base_url: str, password: str) -> list[Row]:
+    section = "Espace Commandes CESU"
+    largest = Browser(base_url).login(f"BENCH{HISTORY_SIZE}", password)
+    rows = pages(largest, f"{section} (2,000 bénéficiaires, 200 past orders)", [
+        ("CESU home", "/cesu/", PAGE_TARGET_MS),
+        ("order history, 200 orders", "/cesu/commandes/", PAGE_TARGET_MS),
+    ], floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(largest, f"{section} (2,000 bénéficiaires, 200 past orders)", [
+        ("bénéficiaires search", "/cesu/beneficiaires/?q=nom0042", None),
+        ("gestionnaires", "/cesu/gestionnaires/", None),
+        ("documents utiles", "/cesu/documents/", None),
+        ("besoin d'aide", "/cesu/aide/", None),
+        ("organisations (switcher)", "/compte/organisations/", None),
+    ])  # fmt: skip
+    saved = {}
+    for size in SIZES:
+        browser = (
+            largest if size == HISTORY_SIZE else Browser(base_url).login(f"BENCH{size}", password)
+        )
+        size_rows, saved[size] = sized_rows(browser, f"{section}, by number of bénéficiaires", size)
+        rows += size_rows
+    rows += validation_rows(largest, saved[HISTORY_SIZE], Browser(base_url).login(
+        f"BENCH{SIZES[0]}", password), saved[SIZES[0]])  # fmt: skip
+    return rows
+
+
+def sized_rows(browser: Browser, section: str, size: int) -> tuple[list[Row], dict]:
+    """The pages whose cost follows the number of bénéficiaires, for a financeur of `size`:
+    the order table (every bénéficiaire at its usual booklet), « Sauvegarder mon panier »,
+    the table with the cart saved and its recap, and the limit of each (same rows, raw).
+    Also returns the order table's form as saved."""
+
+    def row(name, path, target=None, method="GET", limit=None, floor_ratio=None):
+        return Row(section=section, label=f"{name}, {size:,}", path=path, method=method,
+                   target_ms=target, series=name, size=size, limit=limit,
+                   floor_ratio=floor_ratio)  # fmt: skip
+
+    table = "/cesu/commandes/nouvelle/"
+    rows = [
+        sample(row("bénéficiaires", "/cesu/beneficiaires/", PAGE_TARGET_MS,
+                   floor_ratio=PAGE_FLOOR_RATIO),
+               lambda: browser.get("/cesu/beneficiaires/")),
+        sample(row("order table", table, table_target(size), limit="limit: order table"),
+               lambda: browser.get(table)),
+    ]  # fmt: skip
+    data, _ = harness.order_table_form(browser.page(table), action="save")
+    rows.append(sample(row("cart save", table, method="POST", limit="limit: cart save"),
+                       _saves(browser, data), runs=min(REPEAT, 10), expect=(302,)))  # fmt: skip
+    rows.append(sample(row("limit: cart save", "/bench/limite/panier/", method="POST"),
+                       lambda: browser.post("/bench/limite/panier/", data),
+                       runs=min(REPEAT, 10), expect=(302,)))  # fmt: skip
+    rows += [
+        sample(row("order table, saved cart", table, table_target(size),
+                   limit="limit: order table"),
+               lambda: browser.get(table)),
+        sample(row("limit: order table", "/bench/limite/tableau/"),
+               lambda: browser.get("/bench/limite/tableau/")),
+        sample(row("recap", "/cesu/commandes/recapitulatif/", limit="limit: recap"),
+               lambda: browser.get("/cesu/commandes/recapitulatif/")),
+        sample(row("limit: recap", "/bench/limite/recapitulatif/"),
+               lambda: browser.get("/bench/limite/recapitulatif/")),
+    ]  # fmt: skip
+    return rows, data
+
+
+def _saves(browser: Browser, data: dict):
+    """« Sauvegarder mon panier », again and again: each save moves the cart to the next
+    version, which the next save must carry."""
+
+    def save():
+        response = browser.post("/cesu/commandes/nouvelle/", data)
+        data["cart_version"] = str(int(data["cart_version"]) + 1)
+        return response
+
+    return save
+
+
+def _validation(browser: Browser, data: dict, lines: int, runs: int) -> tuple[Row, str]:
+    """« Valider la commande » of `lines` lines (each run saves the cart again first, not
+    measured); returns the row and the last order placed."""
+    save = _saves(browser, data)
+    placed = []
+
+    def validate():
+        save()
+        form = harness.recap_form(browser.page("/cesu/commandes/recapitulatif/"))
+        response = browser.post("/cesu/commandes/recapitulatif/", form)
+        placed.append(response.headers.get("Location", ""))
+        # Placing the order moved the emptied cart to the next version too.
+        data["cart_version"] = str(int(form["cart_version"]) + 1)
+        return response
+
+    row = Row(section="Espace Commandes CESU, « Valider la commande » and the order placed",
+              label=f"validation, {lines:,} lines", path="/cesu/commandes/recapitulatif/",
+              method="POST", target_ms=1000, series="validation", size=lines)  # fmt: skip
+    return sample(row, validate, runs=runs, warmup=0, expect=(302,)), placed[-1]
+
+
+def validation_rows(browser: Browser, data: dict, small: Browser, small_data: dict) -> list[Row]:
+    """« Valider la commande » at 200 and 2,000 lines (the same queries), then the order
+    placed: its page, invoice, « Récapitulatif PDF » (made once by its task, then served
+    from the stored file) and its lines as CSV and XLSX."""
+    section = "Espace Commandes CESU, « Valider la commande » and the order placed"
+    rows = [_validation(small, small_data, SIZES[0], runs=3)[0]]
+    validation, order_path = _validation(browser, data, HISTORY_SIZE, runs=3)
+    rows.append(validation)
+    detail = browser.page(order_path)
+    invoice = re.search(r'href="(/cesu/factures/[0-9a-f-]{36}/)"', detail)[1]
+    recap_pdf = re.search(r'href="(/cesu/commandes/[0-9a-f-]{36}/recapitulatif\.pdf)"', detail)[1]
+    first = Row(section=section, label="recap PDF, 2,000 lines: made by its task (once)",
+                path=recap_pdf)  # fmt: skip
+    # In the bench, tasks run in the request (no broker): this request makes the file.
+    rows.append(sample(first, lambda: browser.get(recap_pdf), runs=1, warmup=0))
+    rows += pages(browser, section, [
+        ("order detail, 2,000 lines", order_path, None),
+        ("invoice PDF", invoice, PAGE_TARGET_MS),
+    ], floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, section, [
+        ("recap PDF, 2,000 lines, from the stored file", recap_pdf, 1000),
+        ("order lines CSV, 2,000 lines", order_path + "lignes.csv", None),
+        ("order lines XLSX, 2,000 lines", order_path + "lignes.xlsx", None),
+    ])  # fmt: skip
+    return rows
+
+
+def import_rows(base_url: str, password: str, files: dict[int, bytes]) -> list[Row]:
+    """« Importer des bénéficiaires » from upload to confirmed, into an empty financeur each
+    run: the upload, the preview (built by its task, here in the upload's request), its
+    page, and the confirmation. Each sample sums the journey's requests; the wall-clock
+    time, network included, is in the row's note."""
+    section = "Espace Commandes CESU, « Importer des bénéficiaires » (upload to confirmed)"
+    rows = []
+    for size in IMPORT_SIZES:
+        row = Row(section=section, label=f"import, {size:,} rows", path="/cesu/beneficiaires/"
+                  "importer/", method="POST", target_ms=IMPORT_TARGET_MS.get(size),
+                  series="import", size=size)  # fmt: skip
+        for run in range(IMPORT_RUNS[size]):
+            browser = Browser(base_url).login(f"IMPORT{size}-{run}", password)
+            row.samples.append(_import(browser, files[size], row))
+        print(f"  {row.label}: median {row.median:.0f} ms, {row.queries} queries", flush=True)
+        rows.append(row)
+    return rows
+
+
+def _import(browser: Browser, content: bytes, row: Row) -> tuple[float, float, int]:
+    upload = "/cesu/beneficiaires/importer/"
+    token = harness.csrf_token(browser.page(upload))
+    started = time.perf_counter()
+    responses = [
+        browser.post(upload, {"csrfmiddlewaretoken": token},
+                     files={"file": ("beneficiaires.csv", content, "text/csv")})
+    ]  # fmt: skip
+    status = responses[-1].headers.get("Location", "")
+    while True:
+        responses.append(browser.get(status))
+        if "data-import-ready" in responses[-1].text:
+            break
+        time.sleep(0.2)
+    form = harness.import_confirm_form(responses[-1].text)
+    responses.append(browser.post(form.pop("action"), form))
+    row.wall_ms.append((time.perf_counter() - started) * 1000)
+    if responses[-1].status_code != 302 or "importer" in responses[-1].headers.get("Location", ""):
+        raise RuntimeError(f"{row.label}: the import was not confirmed.")
+    row.response_bytes = sent_bytes(responses[-2])
+    timings = [harness.server_timing(response) for response in responses]
+    return tuple(sum(values) for values in zip(*timings, strict=True))
+
+
+def directory_rows(base_url: str) -> list[Row]:
+    browser = Browser(base_url)
+    rows = pages(browser, DIRECTORY, [
+        ("directory home", "/annuaire/", PAGE_TARGET_MS),
+        ("busy département (75)", "/annuaire/departement/75/", PAGE_TARGET_MS),
+        ("directory search", "/annuaire/recherche/?q=ville+42", PAGE_TARGET_MS),
+    ], floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, DIRECTORY, [
+        ("busy département, page 50", "/annuaire/departement/75/?page=50", None),
+        ("region (Île-de-France)", "/annuaire/ile-de-france/", None),
+    ])  # fmt: skip
+    return rows
+
+
+def case_rows(base_url: str, password: str, case_id: str) -> list[Row]:
+    browser = Browser(base_url).login("domiciliataire@demo.example", password)
+    base = f"/domiciliataire/dossiers/{case_id}/"
+    rows = pages(browser, CASES, [("provider dashboard", "/domiciliataire/", None)])
+    rows += pages(browser, CASES, [
+        ("provider case list", "/domiciliataire/dossiers/", PAGE_TARGET_MS),
+        ("S1 queue, 70,000 cases", "/domiciliataire/dossiers/?statut=S1", None),
+        ("S1 queue, page 1,000", "/domiciliataire/dossiers/?statut=S1&page=1000", None),
+        ("case search", "/domiciliataire/dossiers/?q=bench042424", None),
+    ], floor_ratio=PROVIDER_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, CASES, [("case page", base, PAGE_TARGET_MS)],
+                  floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, CASES, [
+        ("case proofs (Justificatifs)", f"{base}justificatifs/", None),
+        ("case contract (Contrat)", f"{base}contrat/", None),
+    ])  # fmt: skip
+    data, proofs = harness.proof_review_form(browser.page(f"{base}justificatifs/"))
+    assert proofs == 3, proofs
+    save = Row(section=CASES, label="proof review save (« Mettre à jour »)",
+               path=f"{base}justificatifs/", method="POST", target_ms=PAGE_TARGET_MS,
+               floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows.append(sample(save, lambda: browser.post(f"{base}justificatifs/", data), expect=(302,)))
+    return rows
