@@ -5,7 +5,6 @@ key pages against their targets)."""
 import dataclasses
 import json
 import re
-import statistics
 import sys
 from pathlib import Path
 
@@ -86,9 +85,10 @@ def write_markdown(report: Report, notes: str) -> str:
         "a worker has loaded the portal), settings `bench.settings` (`config.settings.local` "
         "with the Server-Timing probe), `DJANGO_DEBUG=false`, persistent database "
         "connections (`DATABASE_CONN_MAX_AGE=60`), responses compressed as in production, "
-        "no broker: Celery tasks run in the request (e-mails and SMS to memory, the "
-        "validated order's invoice PDF rendered before the response, an import's preview "
-        "built in the upload's request). Seeded in "
+        "Redis as broker and cache: the pages queue their tasks and no worker runs while "
+        "they are measured (as on a web node); a Celery worker runs for the section of work "
+        "done by tasks (an import's check, the « Récapitulatif PDF »), whose times are the "
+        "wall clock of the whole journey. Seeded in "
         f"{context['seed_seconds']:.0f} s.",
         "",
         "**Server time** is Django's handling of one request, measured by "
@@ -133,7 +133,7 @@ def write_markdown(report: Report, notes: str) -> str:
         lines += [f"## {section}", "", *header]
         for row in (r for r in rows if r.section == section):
             limit = report.limit_of(row)
-            wall = f" (wall {statistics.median(row.wall_ms):,.0f} ms)" if row.wall_ms else ""
+            wall = " (wall clock)" if row.clock == "wall" else ""
             lines.append(
                 f"| {row.label} | `{row.method + ' ' if row.method != 'GET' else ''}"
                 f"{_shown(row.path)}` | {len(row.samples)} | {row.median:,.1f}{wall} | "

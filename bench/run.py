@@ -17,6 +17,7 @@ per page, 50), BENCH_DATABASE_URL (use this database as it is instead of creatin
 BENCH_POSTGRES_URL (the local server's maintenance database).
 """
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -32,7 +33,7 @@ from bench.sampling import Browser, Row, sample  # noqa: E402
 PROVIDERS, CENTRES, CASES = 50_000, 75_000, 100_000
 
 
-def server_env(database_url: str, scratch: Path) -> dict:
+def server_env(database_url: str, redis_url: str, scratch: Path) -> dict:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
@@ -40,9 +41,8 @@ def server_env(database_url: str, scratch: Path) -> dict:
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": harness.LOOPBACK,
         "DJANGO_LOG_LEVEL": "WARNING",
-        # No broker: tasks run in-process, like the embedded default (and main() unsets
-        # CELERY_BROKER_URL).
-        "REDIS_URL": "",
+        # Broker and cache, as in production (main() unsets CELERY_BROKER_URL).
+        "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "SMS_BACKEND": "locmem",
         "DJANGO_MEDIA_ROOT": str(scratch / "media"),
@@ -71,7 +71,9 @@ def seed(*, seeded: bool) -> dict:
         tenants.large_directory(PROVIDERS, CENTRES)
         tenants.large_case_load(CASES)
     case_id = str(Case.objects.get(client_file__company_name="Rousseau Conseil").public_id)
-    connections["default"].cursor().execute("ANALYZE")
+    connections["default"].cursor().execute(
+        "VACUUM ANALYZE"
+    )  # Fresh statistics and visibility map.
     connections.close_all()
     seconds = time.monotonic() - started
     print(f"Seeded in {seconds:.0f} s.", flush=True)
@@ -79,7 +81,9 @@ def seed(*, seeded: bool) -> dict:
     return {"password": seeding.PASSWORD, "case_id": case_id, "files": files, "seconds": seconds}
 
 
-def measure(base_url: str, fixture: dict) -> list[Row]:
+def measure(base_url: str, fixture: dict, *, worker) -> list[Row]:
+    """Every page; `worker()` is a context manager that runs a Celery worker, for the
+    work done by tasks."""
     password = fixture["password"]
     floor_browser = Browser(base_url).login(f"BENCH{scenarios.HISTORY_SIZE}", password)
     floor = sample(
@@ -88,11 +92,47 @@ def measure(base_url: str, fixture: dict) -> list[Row]:
     )
     rows = [floor]
     rows += scenarios.public_rows(base_url)
-    rows += scenarios.cesu_rows(base_url, password)
-    rows += scenarios.import_rows(base_url, password, fixture["files"])
+    cesu, order_path = scenarios.cesu_rows(base_url, password)
+    rows += cesu
+    with worker():
+        rows += scenarios.recap_pdf_rows(floor_browser, order_path)
+        rows += scenarios.import_rows(base_url, password, fixture["files"])
     rows += scenarios.directory_rows(base_url)
     rows += scenarios.case_rows(base_url, password, fixture["case_id"])
     return rows
+
+
+def celery_worker(env: dict, redis_url: str, log_dir: Path):
+    """A context manager: a Celery worker, started on an empty queue (the tasks the pages
+    queued meanwhile, e-mails and invoices, are dropped: they are not what is measured)
+    and ready when the context starts, stopped at its end."""
+
+    @contextlib.contextmanager
+    def running():
+        import redis
+
+        redis.Redis.from_url(redis_url).delete("celery")
+        log = log_dir / "celery.log"
+        process = harness.start(
+            "celery",
+            [harness.BIN / "celery", "-A", "config", "worker", "--loglevel=INFO",
+             "--concurrency=1", "-n", f"bench-{os.getpid()}@%h", "--without-gossip",
+             "--without-mingle", "--without-heartbeat"],
+            env=env,
+            log_dir=log_dir,
+        )  # fmt: skip
+        try:
+            harness.wait_until(
+                lambda: log.exists() and " ready." in log.read_text(errors="replace"),
+                timeout=120,
+                what="celery worker",
+                process=process,
+            )
+            yield
+        finally:
+            harness.stop(process)
+
+    return running
 
 
 def main() -> None:
@@ -107,20 +147,26 @@ def main() -> None:
         ) as database_url,
     ):
         scratch = Path(scratch)
+        redis_port = harness.free_port()
+        redis_url = f"redis://{harness.LOOPBACK}:{redis_port}/0"
         os.environ.pop("CELERY_BROKER_URL", None)
-        os.environ.update(server_env(database_url, scratch))
-        fixture = seed(seeded=os.environ.get("BENCH_SEEDED") == "1")
-        context["seed_seconds"] = fixture["seconds"]
-        port = harness.free_port()
-        server = None
+        os.environ.update(server_env(database_url, redis_url, scratch))
+        processes = {}
         try:
-            server = harness.gunicorn(port, env=dict(os.environ), log_dir=scratch)
-            rows = measure(f"http://{harness.LOOPBACK}:{port}", fixture)
+            processes["redis"] = harness.redis_server(redis_port, log_dir=scratch)
+            fixture = seed(seeded=os.environ.get("BENCH_SEEDED") == "1")
+            context["seed_seconds"] = fixture["seconds"]
+            port = harness.free_port()
+            processes["gunicorn"] = harness.gunicorn(port, env=dict(os.environ), log_dir=scratch)
+            worker = celery_worker(dict(os.environ), redis_url, scratch)
+            rows = measure(f"http://{harness.LOOPBACK}:{port}", fixture, worker=worker)
         except Exception:
-            print(harness.log_tail(scratch, "gunicorn"), file=sys.stderr)
+            for name in ("gunicorn", "celery", "redis"):
+                print(f"--- {name} ---\n{harness.log_tail(scratch, name)}", file=sys.stderr)
             raise
         finally:
-            harness.stop(server)
+            for process in processes.values():
+                harness.stop(process)
     report.save(rows, context)
     print(report.publish(rows, context))
 

@@ -29,7 +29,10 @@ class Row:
     limit: str | None = None  # The series of its limit (bench/limits.py), same size.
     samples: list[tuple[float, float, int]] = field(default_factory=list)
     response_bytes: int = 0  # As sent (compressed when the server compresses it).
-    wall_ms: list[float] = field(default_factory=list)  # Multi-request journeys only.
+    # "server": each sample is one request's server time; "wall": a whole journey's wall
+    # clock (requests, the task in the worker, the page asking again), with the queries
+    # of the journey's requests.
+    clock: str = "server"
 
     @property
     def median(self) -> float:

@@ -1,7 +1,6 @@
 """Demo data of the CESU space (`seed_demo`): the « Demo Industries » financeur profile,
 its latest invoices (registration checks against them) and a few news items."""
 
-from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -209,7 +208,7 @@ def _seed_past_orders(organization, *, manager, dates, postcode="69007") -> None
     beneficiaries = list(Beneficiary.objects.for_organization(organization).active())
     address = DeliveryAddress.objects.for_organization(organization).get(label="Siège")
     for placed_on in dates:
-        lines = [replace(default_line(b), booklets=b.usual_booklets) for b in beneficiaries]
+        lines = [default_line(b) for b in beneficiaries]
         today = timezone.localdate()
         delivery = DeliveryChoice(
             target=DeliveryTarget.ADDRESS,

@@ -9,9 +9,9 @@ built here from escaped parts; what repeats from row to row (option lists, amoun
 built once per distinct value. The rest of both pages stays in their templates.
 
 Each select's options are sent once per page: in the compact table (the default), a
-row's select holds its chosen option only and names the shared list it draws from
-(`data-options`); the lists are `<template>` elements that static/js/order-table.js
-copies into a select before the manager opens it. Without JavaScript the page asks for
+row's select holds its chosen option only; the lists are `<template>` elements, one per
+select name (`options-<name>`), that static/js/order-table.js copies into a select before
+the manager opens it. Without JavaScript the page asks for
 the full table (`?complet=1`, see views/order_table.py), where every select carries its
 options, as a table without script needs.
 """
@@ -126,7 +126,7 @@ def order_table_rows(
             if line.employer_share is None
             else f"{line.employer_share.normalize():f}"
         )
-        face = line.face_value
+        face_key = "" if line.face_value is None else f"{line.face_value:.2f}"
         totals = (
             f'{euros(priced.face_total)}<br><span class="hint">'
             f"{euros(priced.employer_share)}</span>"
@@ -145,17 +145,16 @@ def order_table_rows(
             f'{" order-row--error" if errors else ""}" data-name="{search}" '
             f'data-beneficiary="{public_id}"><th scope="row">{header}<input type="hidden" '
             f'name="beneficiary" value="{public_id}"></th>'
-            f'<td><select name="category" data-options="category" aria-label="Catégorie, '
+            f'<td><select name="category" aria-label="Catégorie, '
             f'{name}">{category(_key(line.usage_category_id))}</select></td>'
-            f'<td><select name="format" data-options="format" aria-label="Type de CESU, '
+            f'<td><select name="format" aria-label="Type de CESU, '
             f'{name}">{voucher_format(line.voucher_format)}</select></td>'
             f'<td><input type="number" name="booklets" value="{booklets}" min="0" max="100" '
-            f'step="1" inputmode="numeric" class="input--narrow" aria-label="Carnets, {name}">'
-            f'</td><td><select name="per_booklet" data-options="per_booklet" '
-            f'aria-label="Titres par carnet, {name}">'
+            f'inputmode="numeric" class="input--narrow" aria-label="Carnets, {name}">'
+            f'</td><td><select name="per_booklet" aria-label="Titres par carnet, {name}">'
             f"{per_booklet(_key(line.vouchers_per_booklet))}</select></td>"
-            f'<td><select name="face_value" data-options="face_value" aria-label="Valeur '
-            f'faciale, {name}">{face_value("" if face is None else f"{face:.2f}")}</select>'
+            f'<td><select name="face_value" aria-label="Valeur faciale, {name}">'
+            f"{face_value(face_key)}</select>"
             f'</td><td><input type="text" name="share" value="{share}" inputmode="decimal" '
             f'class="input--narrow" aria-label="Part patronale en %, {name}"></td>'
             f'<td class="number nowrap" data-line-total>{totals}</td>'

@@ -34,8 +34,10 @@ class Beneficiary(TenantModel):
     last_name = models.CharField("nom", max_length=150)
     first_name = models.CharField("prénom", max_length=150)
     # Accent- and case-free "last first", kept by the services, for the alphabetical order
-    # (Émile sorts with E) whatever the database collation.
-    sort_name = models.CharField(max_length=320, editable=False, db_index=True)
+    # (Émile sorts with E) whatever the database collation. Indexed with the financeur
+    # (Meta.indexes): every list is one financeur's, and an index on the name alone had
+    # PostgreSQL walk every other financeur's names to find one's first page.
+    sort_name = models.CharField(max_length=320, editable=False)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     email = models.EmailField("adresse e-mail", blank=True)
     mobile_phone = models.CharField("téléphone mobile", max_length=20, blank=True)
@@ -71,7 +73,15 @@ class Beneficiary(TenantModel):
                 name="beneficiary_unique_employee_number",
             )
         ]
-        indexes = [models.Index(fields=["organization", "archived_at", "sort_name"])]
+        indexes = [
+            # A financeur's active bénéficiaires in alphabetical order, as every list,
+            # the order table and the import read them.
+            models.Index(
+                fields=["organization", "sort_name", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="beneficiary_active_by_name",
+            )
+        ]
 
     def __str__(self):
         return f"{self.last_name} {self.first_name}"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from common.db import insert_rows
 from common.exceptions import DomainError
 from common.formats import french_datetime
 from common.text import parse_count
@@ -360,6 +361,19 @@ def _has_home(beneficiary: Beneficiary) -> bool:
     return bool(beneficiary.address and beneficiary.postcode and beneficiary.city)
 
 
+CART_LINE_FIELDS = [
+    "cart",
+    "position",
+    "beneficiary",
+    "usage_category",
+    "voucher_format",
+    "booklets",
+    "vouchers_per_booklet",
+    "face_value",
+    "employer_share",
+]
+
+
 # Totals
 
 
@@ -405,8 +419,9 @@ def cart_save(
     delivery: DeliveryChoice,
 ) -> Cart:
     """Replaces the cart by the ordered `lines` and the delivery choices, in a constant
-    number of queries. Refused with `CartChanged` when the cart is no longer at `version`,
-    the one the manager opened: nobody's work is overwritten unseen."""
+    number of queries (one INSERT for every line: `common.db.insert_rows`). Refused with
+    `CartChanged` when the cart is no longer at `version`, the one the manager opened:
+    nobody's work is overwritten unseen."""
     Cart.objects.get_or_create(organization=organization)
     cart = (
         Cart.objects.select_for_update(of=("self",))
@@ -416,20 +431,16 @@ def cart_save(
     if cart.version != version:
         raise CartChanged(cart)
     cart.lines.all().delete()
-    CartLine.objects.bulk_create(
-        CartLine(
-            cart=cart,
-            position=position,
-            beneficiary_id=line.beneficiary.pk,
-            usage_category_id=line.usage_category_id,
-            voucher_format=line.voucher_format,
-            booklets=line.booklets,
-            vouchers_per_booklet=line.vouchers_per_booklet,
-            face_value=line.face_value,
-            employer_share=line.employer_share,
-        )
-        for position, line in enumerate(line for line in lines if line.is_ordered)
-    )
+    insert_rows(
+        CartLine,
+        CART_LINE_FIELDS,
+        (
+            (cart.pk, position, line.beneficiary.pk, line.usage_category_id,
+             line.voucher_format, line.booklets, line.vouchers_per_booklet, line.face_value,
+             line.employer_share)
+            for position, line in enumerate(line for line in lines if line.is_ordered)
+        ),
+    )  # fmt: skip
     cart.version += 1
     cart.delivery_target = delivery.target
     cart.delivery_address = delivery.address

@@ -2,7 +2,7 @@
 // recomputed as the manager types. The server recomputes everything on submit; without
 // this script the same buttons post the form and the page comes back updated.
 //
-// The compact table sends each select's options once, in a <template> per select
+// The compact table sends each select's options once, in a <template> per select name
 // (cesu_orders/html_rows.py): a row's select holds its chosen option only until this
 // script copies the shared list into it, at once when the manager reaches it, and for
 // every row a little at a time while the browser is idle.
@@ -12,8 +12,8 @@
   const FILL_CHUNK = 400;
 
   function fill(select) {
-    if (select.dataset.filled || !select.dataset.options) return;
-    const template = document.getElementById(`options-${select.dataset.options}`);
+    if (select.dataset.filled) return;
+    const template = document.getElementById(`options-${select.name}`);
     if (!template) return;
     select.dataset.filled = "1";
     const value = select.value;
@@ -28,7 +28,7 @@
   }
 
   function fillAll(table) {
-    const pending = [...table.querySelectorAll("select[data-options]:not([data-filled])")];
+    const pending = [...table.querySelectorAll("tbody select:not([data-filled])")];
     const later = window.requestIdleCallback || ((callback) => window.setTimeout(callback, 0));
     const step = () => {
       pending.splice(0, FILL_CHUNK).forEach(fill);
