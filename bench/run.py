@@ -95,7 +95,7 @@ def measure(base_url: str, fixture: dict, *, worker) -> list[Row]:
     cesu, order_path = scenarios.cesu_rows(base_url, password)
     rows += cesu
     with worker():
-        rows += scenarios.recap_pdf_rows(floor_browser, order_path)
+        rows += scenarios.order_file_rows(floor_browser, order_path)
         rows += scenarios.import_rows(base_url, password, fixture["files"])
     rows += scenarios.directory_rows(base_url)
     rows += scenarios.case_rows(base_url, password, fixture["case_id"])

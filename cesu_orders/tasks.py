@@ -2,7 +2,7 @@ from celery import shared_task
 
 from .services.beneficiary_import import beneficiary_import_check, beneficiary_imports_purge
 from .services.invoices import invoice_render_pdf
-from .services.order_files import order_recap_render
+from .services.order_files import order_file_make
 
 
 @shared_task(name="cesu_orders.tasks.purge_beneficiary_imports")
@@ -20,6 +20,6 @@ def check_beneficiary_import(import_id: int) -> None:
     beneficiary_import_check(import_id=import_id)
 
 
-@shared_task(name="cesu_orders.tasks.render_order_recap")
-def render_order_recap(order_id: int) -> None:
-    order_recap_render(order_id=order_id)
+@shared_task(name="cesu_orders.tasks.make_order_file")
+def make_order_file(order_id: int, kind: str) -> None:
+    order_file_make(order_id=order_id, kind=kind)

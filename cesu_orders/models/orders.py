@@ -161,7 +161,8 @@ class Order(TenantModel):
     vat_rate = models.DecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
     vat = models.DecimalField("TVA", max_digits=10, decimal_places=2)
     total_to_pay = models.DecimalField("total à payer", max_digits=12, decimal_places=2)
-    # « Récapitulatif PDF »: made once by a task (a big order takes a while), then served.
+    # « Récapitulatif PDF » and the lines as a workbook: made once by a task (a big order
+    # takes a while), then served as stored (services/order_files.py).
     recap_pdf = models.FileField(
         "récapitulatif PDF",
         storage=private_storage,
@@ -170,6 +171,15 @@ class Order(TenantModel):
     )
     recap_pdf_requested_at = models.DateTimeField(
         "récapitulatif PDF demandé le", null=True, blank=True
+    )
+    lines_xlsx = models.FileField(
+        "lignes (Excel)",
+        storage=private_storage,
+        upload_to=UuidUploadTo("order-lines"),
+        blank=True,
+    )
+    lines_xlsx_requested_at = models.DateTimeField(
+        "lignes (Excel) demandées le", null=True, blank=True
     )
 
     class Meta:
@@ -191,10 +201,6 @@ class Order(TenantModel):
     @property
     def has_paper(self) -> bool:
         return bool(self.transport_mode)
-
-    @property
-    def recap_pdf_filename(self) -> str:
-        return f"commande-{self.number}.pdf"
 
     def may_move_to(self, status: str) -> bool:
         """Whether TRANSITIONS allow `status` from the status this instance holds (the

@@ -51,7 +51,6 @@ FORMATS = {
     "electronic": VoucherFormat.ELECTRONIC,
 }
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-BATCH_SIZE = 1000
 # The task writes its progress when it passes each quarter of the rows: three writes,
 # whatever the size of the file.
 PROGRESS_STEPS = 4
@@ -299,7 +298,7 @@ def beneficiary_import_check(*, import_id: int) -> None:
 @transaction.atomic
 def beneficiary_import_apply(*, beneficiary_import: BeneficiaryImport) -> tuple[int, int]:
     """Writes every row of the import's preview, all or nothing, in a constant number of
-    queries per batch of 1,000 rows; refuses a preview with any row in error, and an
+    queries; refuses a preview with any row in error, and an
     import already written (two clicks: the second is refused by the conditional UPDATE
     that claims it). Returns (created, updated)."""
     claimed = BeneficiaryImport.objects.filter(
@@ -344,13 +343,13 @@ def _write(organization: Organization, preview: ImportPreview) -> tuple[int, int
     ]
     try:
         with transaction.atomic():
-            Beneficiary.objects.bulk_create(created, batch_size=BATCH_SIZE)
+            # One INSERT for the rows to create, one for the rows to update (on SQLite, as
+            # few as its parameter limit allows): the queries do not grow with the file.
+            Beneficiary.objects.bulk_create(created)
             # Rows to update are written as an upsert on (organization, employee number):
-            # one INSERT … ON CONFLICT DO UPDATE per batch, far cheaper than bulk_update's
-            # CASE per column.
+            # INSERT … ON CONFLICT DO UPDATE, far cheaper than bulk_update's CASE per column.
             Beneficiary.objects.bulk_create(
                 updated,
-                batch_size=BATCH_SIZE,
                 update_conflicts=True,
                 unique_fields=["organization", "employee_number"],
                 update_fields=update_fields,

@@ -1,7 +1,7 @@
 """« Commandes » › « Historique des commandes », for the financeur's managers (primary and
 secondary): the orders filtered by year and status, each order's lines and timeline, its
-« Récapitulatif PDF » (made by a task, then served as stored), its lines as CSV and XLSX,
-and its invoices."""
+« Récapitulatif PDF » and its lines as a workbook (made by a task, then served as
+stored), its lines as CSV, and its invoices."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -15,11 +15,10 @@ from ..forms.orders import OrderFilterForm
 from ..models import OrderStatus
 from ..selectors import order_groups
 from ..services.invoices import invoice_render_pdf
-from ..services.order_files import order_recap_request
+from ..services.order_files import ORDER_FILES, order_file_request
 
 PER_PAGE = 25
 LINES_PER_PAGE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @funder_manager_required
@@ -54,20 +53,31 @@ def order_detail(request, public_id):
 
 @funder_manager_required
 def order_recap_pdf(request, public_id):
-    """The stored « Récapitulatif PDF »; until its task has made it, a page that says so
-    and asks again (htmx every two seconds, a refresh without JavaScript)."""
+    return _order_file(request, public_id, "recap_pdf")
+
+
+@funder_manager_required
+def order_lines_xlsx(request, public_id):
+    return _order_file(request, public_id, "lines_xlsx")
+
+
+def _order_file(request, public_id, kind: str):
+    """The stored file; until its task has made it, a page that says so and asks again
+    (htmx every two seconds, a refresh without JavaScript)."""
     order = order_for(request, public_id)
-    if not order.recap_pdf:
-        order_recap_request(order=order)
-        order.refresh_from_db(fields=["recap_pdf"])  # Tasks run at once without a broker.
-    if order.recap_pdf and not request.htmx:
-        return file_response(order.recap_pdf, filename=order.recap_pdf_filename)
+    order_file = ORDER_FILES[kind]
+    if not order_file.of(order):
+        order_file_request(order=order, kind=kind)
+        order.refresh_from_db(fields=[order_file.field])  # Tasks run at once without a broker.
+    if order_file.of(order) and not request.htmx:
+        return file_response(order_file.of(order), filename=order_file.filename(order))
     template = (
-        "cesu_orders/includes/order_recap_pdf_status.html"
+        "cesu_orders/includes/order_file_status.html"
         if request.htmx
-        else "cesu_orders/order_recap_pdf_pending.html"
+        else "cesu_orders/order_file_pending.html"
     )
-    return render(request, template, {"order": order})
+    context = {"order": order, "label": order_file.label, "ready": bool(order_file.of(order))}
+    return render(request, template, context)
 
 
 @funder_manager_required
@@ -75,14 +85,6 @@ def order_lines_csv(request, public_id):
     order = order_for(request, public_id)
     response = HttpResponse(exports.order_lines_csv(order), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lignes-{order.number}.csv"'
-    return response
-
-
-@funder_manager_required
-def order_lines_xlsx(request, public_id):
-    order = order_for(request, public_id)
-    response = HttpResponse(exports.order_lines_xlsx(order), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="lignes-{order.number}.xlsx"'
     return response
 
 

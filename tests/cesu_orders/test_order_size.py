@@ -181,7 +181,7 @@ def test_the_recap_pdf_is_made_by_a_task_and_the_page_says_so_meanwhile(
     assert "<h1>" not in again.content.decode()
     queued[0]()  # The task runs.
     ready = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "Télécharger le récapitulatif (PDF)" in ready
+    assert "Télécharger&nbsp;: Récapitulatif PDF" in ready
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
 
 
@@ -238,12 +238,19 @@ def test_the_lines_csv_neutralises_formulas_and_writes_french_amounts(client, al
     assert sum(Decimal(row[8].replace(",", ".")) for row in rows[1:]) == order.face_total
 
 
-def test_the_lines_xlsx_keeps_text_as_text_and_amounts_as_numbers(client, alice, order):
+def test_the_lines_xlsx_is_made_by_a_task_and_keeps_text_as_text_and_amounts_as_numbers(
+    client, alice, order, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
+    url = reverse("cesu_orders:order_lines_xlsx", args=[order.public_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = client.get(url)
+    assert "Lignes de la commande (Excel) de la commande" in pending.content.decode()
 
-    response = client.get(reverse("cesu_orders:order_lines_xlsx", args=[order.public_id]))
+    response = client.get(url)
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert f'filename="lignes-{order.number}.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "=HYPERLINK(1) X"
     assert sheet["A2"].data_type == "s"  # text, never a formula
