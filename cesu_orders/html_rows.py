@@ -109,7 +109,7 @@ def order_table_rows(
         previous = beneficiary.pk
         name = escape(f"{beneficiary.last_name} {beneficiary.first_name}")
         search = escape(beneficiary.sort_name)
-        public_id = beneficiary.public_id
+        public_id = str(beneficiary.public_id)
         if first:
             number = beneficiary.employee_number
             header = f'{name} <span class="hint">{escape(number)}</span>' if number else name
@@ -195,10 +195,11 @@ def _euros() -> Callable[[Decimal], str]:
 
 def recap_rows(groups: list[RecapGroup]) -> SafeString:
     """The recap's lines, per bénéficiaire with a subtotal row. Every value below is
-    escaped with html.escape, a number, or a fixed string."""
+    escaped with html.escape, a number, or a fixed string; the cells that repeat (a
+    line's amounts, a subtotal's) are written once per distinct value."""
     euros = _euros()
-    percents: dict[Decimal, str] = {}
-    labels: dict[str, str] = {}
+    line_cells: dict[tuple, str] = {}
+    subtotal_cells: dict[tuple, str] = {}
     parts = []
     badge = '<br><span class="badge badge--warning">Plafond dépassé</span>'
     for group in groups:
@@ -212,30 +213,31 @@ def recap_rows(groups: list[RecapGroup]) -> SafeString:
                     f'<th scope="rowgroup" rowspan="{len(group.lines) + 1}">{name}'
                     f"{badge if group.warning else ''}</th>"
                 )
-            category = labels.get(item.category)
-            if category is None:
-                category = labels[item.category] = escape(item.category)
-            share = percents.get(line.employer_share)
-            if share is None:
-                share = percents[line.employer_share] = percent(line.employer_share)
-            parts.append(
-                f"<tr{row_class}>{header}<td>{category}</td>"
-                f"<td>{line.format_label}</td>"
-                f'<td class="number">{line.booklets}</td>'
-                f'<td class="number">{line.vouchers_per_booklet}</td>'
-                f'<td class="number nowrap">{euros(amounts.face_value)}</td>'
-                f'<td class="number nowrap">{euros(amounts.face_total)}</td>'
-                f'<td class="number nowrap">{euros(amounts.employer_share)} '
-                f'<span class="hint">({share})</span></td>'
-                f'<td class="number nowrap">{euros(amounts.employee_share)}</td></tr>'
-            )
+            key = (id(amounts), item.category, line.voucher_format, line.booklets,
+                   line.vouchers_per_booklet, line.employer_share)  # fmt: skip
+            cells = line_cells.get(key)
+            if cells is None:
+                cells = line_cells[key] = (
+                    f"<td>{escape(item.category)}</td><td>{line.format_label}</td>"
+                    f'<td class="number">{line.booklets}</td>'
+                    f'<td class="number">{line.vouchers_per_booklet}</td>'
+                    f'<td class="number nowrap">{euros(amounts.face_value)}</td>'
+                    f'<td class="number nowrap">{euros(amounts.face_total)}</td>'
+                    f'<td class="number nowrap">{euros(amounts.employer_share)} '
+                    f'<span class="hint">({percent(line.employer_share)})</span></td>'
+                    f'<td class="number nowrap">{euros(amounts.employee_share)}</td></tr>'
+                )
+            parts.append(f"<tr{row_class}>{header}{cells}")
         totals = group.totals
-        plural = "s" if totals.vouchers > 1 else ""
-        parts.append(
-            f'<tr class="row--subtotal"><td colspan="5">Total {name} ({totals.vouchers} '
-            f"titre{plural})</td>"
-            f'<td class="number nowrap">{euros(totals.face_total)}</td>'
-            f'<td class="number nowrap">{euros(totals.employer_share)}</td>'
-            f'<td class="number nowrap">{euros(totals.employee_share)}</td></tr>'
-        )
+        key = (totals.vouchers, totals.face_total, totals.employer_share, totals.employee_share)
+        cells = subtotal_cells.get(key)
+        if cells is None:
+            plural = "s" if totals.vouchers > 1 else ""
+            cells = subtotal_cells[key] = (
+                f" ({totals.vouchers} titre{plural})</td>"
+                f'<td class="number nowrap">{euros(totals.face_total)}</td>'
+                f'<td class="number nowrap">{euros(totals.employer_share)}</td>'
+                f'<td class="number nowrap">{euros(totals.employee_share)}</td></tr>'
+            )
+        parts.append(f'<tr class="row--subtotal"><td colspan="5">Total {name}{cells}')
     return mark_safe("\n".join(parts))  # noqa: S308 - every value is escaped above

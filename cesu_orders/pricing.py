@@ -211,7 +211,19 @@ def beneficiary_totals(
     grouped: dict[Key, list[LineAmounts]] = {}
     for key, amounts in keyed_lines:
         grouped.setdefault(key, []).append(amounts)
-    return {key: _sum_lines(amounts) for key, amounts in grouped.items()}
+    known: dict[int, BeneficiaryTotals] = {}
+    totals = {}
+    for key, amounts in grouped.items():
+        if len(amounts) == 1:
+            # Most bénéficiaires have one line, and lines priced alike share their amounts
+            # (`lines_amounts`): sum each such line once.
+            found = known.get(id(amounts[0]))
+            if found is None:
+                found = known[id(amounts[0])] = _sum_lines(amounts)
+            totals[key] = found
+        else:
+            totals[key] = _sum_lines(amounts)
+    return totals
 
 
 def _sum_lines(amounts: list[LineAmounts]) -> BeneficiaryTotals:

@@ -81,14 +81,14 @@ def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartRe
     return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class RecapLine:
     line: DraftLine
     amounts: LineAmounts
     category: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class RecapGroup:
     """One bénéficiaire's lines in the recap, with their subtotal and, above the
     exemption ceiling, its warning."""

@@ -76,3 +76,22 @@ def test_gunicorn_workers_freeze_what_they_imported():
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_a_big_page_is_compressed_fast_and_padded_too(client, alice, org_a):
+    from cesu_orders.models import Beneficiary
+
+    funder_ready(org_a)
+    Beneficiary.objects.bulk_create(
+        BeneficiaryFactory.build(organization=org_a, sort_name=f"n{i:04d}") for i in range(300)
+    )
+    client.force_login(alice)
+    url = reverse("cesu_orders:order_table")
+
+    plain = client.get(url).content
+    compressed = [client.get(url, headers=GZIP) for _ in range(6)]
+
+    assert len(plain) > 256 * 1024  # Compressed at gzip's fastest level.
+    assert all(page["Content-Encoding"] == "gzip" for page in compressed)
+    assert len(gzip.decompress(compressed[0].content)) == len(plain)
+    assert len({len(page.content) for page in compressed}) > 1
