@@ -10,7 +10,6 @@ the categories and the employee numbers are read once per file."""
 import csv
 import datetime
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +19,6 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from common.queue import enqueue_on_commit
-from common.text import fold
 
 from ..models import Beneficiary, BeneficiaryImport, VoucherFormat
 from ..models.beneficiaries import beneficiary_sort_name
@@ -31,26 +29,11 @@ from .beneficiary_file import (
     BeneficiaryImportError,
     ImportRow,
     beneficiary_file_rows,
+    cell_value,
 )
 from .beneficiary_rules import RowRules, check_row
 
 ROW_COLUMN = "ligne"
-CIVILITIES = {
-    "madame": Beneficiary.Civility.MADAME,
-    "mme": Beneficiary.Civility.MADAME,
-    "monsieur": Beneficiary.Civility.MONSIEUR,
-    "m": Beneficiary.Civility.MONSIEUR,
-    "mr": Beneficiary.Civility.MONSIEUR,
-}
-FORMATS = {
-    "papier": VoucherFormat.PAPER,
-    "paper": VoucherFormat.PAPER,
-    "e-cesu": VoucherFormat.ELECTRONIC,
-    "ecesu": VoucherFormat.ELECTRONIC,
-    "electronique": VoucherFormat.ELECTRONIC,
-    "electronic": VoucherFormat.ELECTRONIC,
-}
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 # The task writes its progress when it passes each quarter of the rows: three writes,
 # whatever the size of the file.
 PROGRESS_STEPS = 4
@@ -196,7 +179,7 @@ def _cells(row: ImportRow, existing: dict | None, rules: RowRules) -> tuple[dict
         if value is None or (column.name == "carnets" and not value):
             continue
         try:
-            data[column.field] = _convert(column.name, value, rules.categories) if value else ""
+            data[column.field] = cell_value(column.name, value, rules.categories) if value else ""
         except ValueError as error:
             errors[column.name] = str(error)
     for name in ("birth_date", "usual_usage_category"):
@@ -204,42 +187,6 @@ def _cells(row: ImportRow, existing: dict | None, rules: RowRules) -> tuple[dict
             data[name] = None
     data["usual_usage_category_id"] = data.pop("usual_usage_category")
     return data, errors
-
-
-def _convert(column: str, value: str, categories: dict[str, int]):
-    """Spreadsheet text → the value the rules expect; ValueError with a French reason when
-    the text cannot mean anything."""
-    if column == "civilite":
-        return _lookup(CIVILITIES, value.rstrip("."), "Indiquez Madame ou Monsieur.")
-    if column == "type_cesu":
-        return _lookup(FORMATS, value, "Indiquez papier ou e-CESU.")
-    if column == "categorie":
-        return _lookup(
-            categories,
-            value,
-            "Catégorie inconnue\u00a0: indiquez le code ou le libellé d’une catégorie proposée.",
-        )
-    if column == "date_naissance":
-        return _parse_date(value)
-    if column in ("valeur_faciale", "part_patronale"):
-        return re.sub(r"[\s\u00a0\u202f€%]", "", value).replace(",", ".")
-    return value
-
-
-def _lookup(choices: dict, value: str, reason: str):
-    try:
-        return choices[fold(value)]
-    except KeyError:
-        raise ValueError(reason) from None
-
-
-def _parse_date(value: str) -> datetime.date:
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, date_format).date()
-        except ValueError:
-            continue
-    raise ValueError("Date invalide\u00a0: écrivez-la JJ/MM/AAAA, par exemple 14/07/1985.")
 
 
 # The import: upload, check (task), confirmation
