@@ -39,7 +39,7 @@ class Report:
             ratio = row.median / self.floor.median
             found.append((ratio <= row.floor_ratio, f"≤ {row.floor_ratio:g}× floor"))
         limit = self.limit_of(row)
-        if limit is not None:
+        if limit is not None and row.limit_target:
             found.append((row.median / limit.median <= LIMIT_RATIO, f"≤ {LIMIT_RATIO}× limit"))
         return found
 
@@ -212,7 +212,7 @@ def _bound(report: Report, row: Row) -> float:
     if row.floor_ratio is not None:
         bounds.append(row.floor_ratio * report.floor.median)
     limit = report.limit_of(row)
-    if limit is not None:
+    if limit is not None and row.limit_target:
         bounds.append(LIMIT_RATIO * limit.median)
     return min(bounds)
 

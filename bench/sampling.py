@@ -27,6 +27,7 @@ class Row:
     series: str | None = None  # A size-dependent page: its name in the chart.
     size: int | None = None
     limit: str | None = None  # The series of its limit (bench/limits.py), same size.
+    limit_target: bool = True  # Whether `limit` is a target or shown only.
     samples: list[tuple[float, float, int]] = field(default_factory=list)
     response_bytes: int = 0  # As sent (compressed when the server compresses it).
     # "server": each sample is one request's server time; "wall": a whole journey's wall

@@ -73,9 +73,10 @@ def sized_rows(browser: Browser, section: str, size: int) -> tuple[list[Row], di
     Also returns the order table's form as saved."""
 
     def row(name, path, target=None, method="GET", limit=None, floor_ratio=None):
+        # The limit is a target from the design size up (2,000); below, it is shown only.
         return Row(section=section, label=f"{name}, {size:,}", path=path, method=method,
                    target_ms=target, series=name, size=size, limit=limit,
-                   floor_ratio=floor_ratio)  # fmt: skip
+                   limit_target=size >= HISTORY_SIZE, floor_ratio=floor_ratio)  # fmt: skip
 
     table = "/cesu/commandes/nouvelle/"
     rows = [
@@ -149,10 +150,9 @@ def validation_rows(
     validation, order_path = _validation(browser, data, HISTORY_SIZE, runs=3)
     rows.append(validation)
     invoice = re.search(r'href="(/cesu/factures/[0-9a-f-]{36}/)"', browser.page(order_path))[1]
-    rows += pages(browser, section, [
-        ("order detail, 2,000 lines", order_path, None),
-        ("invoice PDF", invoice, PAGE_TARGET_MS),
-    ], floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, section, [("invoice PDF", invoice, PAGE_TARGET_MS)],
+                  floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
+    rows += pages(browser, section, [("order detail, 2,000 lines", order_path, None)])
     rows += pages(browser, section, [
         ("order lines CSV, 2,000 lines", order_path + "lignes.csv", None),
     ])  # fmt: skip
@@ -246,9 +246,12 @@ def case_rows(base_url: str, password: str, case_id: str) -> list[Row]:
     rows += pages(browser, CASES, [
         ("provider case list", "/domiciliataire/dossiers/", PAGE_TARGET_MS),
         ("S1 queue, 70,000 cases", "/domiciliataire/dossiers/?statut=S1", None),
-        ("S1 queue, page 1,000", "/domiciliataire/dossiers/?statut=S1&page=1000", None),
         ("case search", "/domiciliataire/dossiers/?q=bench042424", None),
     ], floor_ratio=PROVIDER_FLOOR_RATIO)  # fmt: skip
+    # Deep in the queue (an offset of 49,950 cases): shown, not held to a target.
+    rows += pages(browser, CASES, [
+        ("S1 queue, page 1,000", "/domiciliataire/dossiers/?statut=S1&page=1000", None),
+    ])  # fmt: skip
     rows += pages(browser, CASES, [("case page", base, PAGE_TARGET_MS)],
                   floor_ratio=PAGE_FLOOR_RATIO)  # fmt: skip
     rows += pages(browser, CASES, [
