@@ -23,12 +23,10 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 class Report:
     def __init__(self, rows: list[Row], floor: Row, context: dict):
         self.rows, self.floor, self.context = rows, floor, context
-        self.limits = {
-            (r.series, r.size): r for r in rows if r.series and r.series.startswith("limit")
-        }
 
-    def limit_of(self, row: Row) -> Row | None:
-        return self.limits.get((row.limit, row.size)) if row.limit else None
+    def floor_of(self, row: Row) -> float:
+        """The floor measured between the row's own requests, else the floor row's."""
+        return row.floor_median or self.floor.median
 
     def verdicts(self, row: Row) -> list[tuple[bool, str]]:
         """(met, what) for each target of `row`."""
@@ -36,11 +34,11 @@ class Report:
         if row.target_ms is not None:
             found.append((row.median < row.target_ms, f"< {row.target_ms:,.0f} ms"))
         if row.floor_ratio is not None:
-            ratio = row.median / self.floor.median
+            ratio = row.median / self.floor_of(row)
             found.append((ratio <= row.floor_ratio, f"≤ {row.floor_ratio:g}× floor"))
-        limit = self.limit_of(row)
-        if limit is not None and row.limit_target:
-            found.append((row.median / limit.median <= LIMIT_RATIO, f"≤ {LIMIT_RATIO}× limit"))
+        if row.limit_median is not None and row.limit_target:
+            ratio = row.median / row.limit_median
+            found.append((ratio <= LIMIT_RATIO, f"≤ {LIMIT_RATIO}× limit"))
         return found
 
     def verdict_text(self, row: Row) -> str:
@@ -58,11 +56,20 @@ def _ratio(value: float, reference: float) -> str:
     return f"{value / reference:.1f}"
 
 
+def _series(rows: list[Row]) -> dict[str, list[tuple[int, float]]]:
+    """Each size-dependent page's (size, median), and its limit's as « limit: <page> »."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    for row in (r for r in rows if r.series):
+        found.setdefault(row.series, []).append((row.size, row.median))
+        if row.limit_median is not None:
+            found.setdefault(f"limit: {row.series}", []).append((row.size, row.limit_median))
+    return {name: sorted(points) for name, points in found.items()}
+
+
 def growth(rows: list[Row]) -> list[tuple[str, str]]:
     """Per series: the cost of one more row (µs) between each pair of sizes measured."""
     found = []
-    for series in dict.fromkeys(r.series for r in rows if r.series):
-        points = sorted((r.size, r.median) for r in rows if r.series == series)
+    for series, points in _series(rows).items():
         if len(points) < 2:
             continue
         steps = [
@@ -97,9 +104,11 @@ def write_markdown(report: Report, notes: str) -> str:
         f"included. Each page: {WARMUP} warm-up requests, then {REPEAT} measured (others: "
         "as stated in *runs*). p95: nearest rank. **× floor**: median over the median of "
         "the floor, the base layout of a logged-in user through the same middleware stack "
-        f"(`{floor.path}`, {floor.median:.1f} ms, {floor.queries} queries, this run). "
-        "**× limit**: median over the median of the same rows fetched raw and written by "
-        "bare f-strings in the floor's layout (`bench/limits.py`), same size, this run. "
+        f"(`{floor.path}`; {floor.median:.1f} ms and {floor.queries} queries on its own), "
+        "requested right after each of the page's requests: both are measured at the same "
+        "moments of a shared machine. **Limit (ms)**, **× limit**: likewise, the same rows "
+        "fetched raw and written by bare f-strings in the floor's layout "
+        "(`bench/limits.py`), requested right after each of the page's requests. "
         "**Queries**: SQL queries per request, counted with `connection.execute_wrapper`; a "
         "range in brackets means some requests ran one more (the session's activity stamp, "
         "written at most once a minute). **Size**: the body as sent (gzip).",
@@ -125,20 +134,22 @@ def write_markdown(report: Report, notes: str) -> str:
     lines += [f"- {series}: {steps}." for series, steps in growth(rows)]
     lines += ["", notes.strip(), "", "![Server time versus data size](latest.png)", ""]
     header = [
-        "| page | path | runs | median (ms) | p95 (ms) | SQL (ms) | × floor | × limit | "
-        "queries | size (bytes) | targets |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | path | runs | median (ms) | p95 (ms) | SQL (ms) | × floor | limit (ms) | "
+        "× limit | queries | size (bytes) | targets |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for section in dict.fromkeys(row.section for row in rows):
         lines += [f"## {section}", "", *header]
         for row in (r for r in rows if r.section == section):
-            limit = report.limit_of(row)
             wall = " (wall clock)" if row.clock == "wall" else ""
+            limit = row.limit_median
             lines.append(
                 f"| {row.label} | `{row.method + ' ' if row.method != 'GET' else ''}"
                 f"{_shown(row.path)}` | {len(row.samples)} | {row.median:,.1f}{wall} | "
-                f"{row.p95:,.1f} | {row.sql_median:,.1f} | {_ratio(row.median, floor.median)} | "
-                f"{_ratio(row.median, limit.median) if limit else ''} | "
+                f"{row.p95:,.1f} | {row.sql_median:,.1f} | "
+                f"{_ratio(row.median, report.floor_of(row))} | "
+                f"{f'{limit:,.1f}' if limit else ''} | "
+                f"{_ratio(row.median, limit) if limit else ''} | "
                 f"{row.queries}{row.query_note} | {row.response_bytes:,} | "
                 f"{report.verdict_text(row)} |"
             )
@@ -159,12 +170,12 @@ def write_chart(report: Report) -> None:
         1, 2, figsize=(15, 7.5), gridspec_kw={"width_ratios": [1, 1.15]}
     )
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    series_names = list(dict.fromkeys(r.series for r in rows if r.series in _CHARTED))
-    for colour, series in zip(colours, series_names, strict=False):
-        points = sorted((r for r in rows if r.series == series), key=lambda r: r.size)
-        x = [r.size for r in points]
-        style = "o:" if series.startswith("limit") else "o-"
-        sizes.plot(x, [r.median for r in points], style, color=colour, label=series)
+    series = _series(rows)
+    for colour, name in zip(colours, [n for n in series if n in _CHARTED], strict=False):
+        for label, style in ((name, "o-"), (f"limit: {name}", "o:")):
+            if label in series:
+                x, y = zip(*series[label], strict=True)
+                sizes.plot(x, y, style, color=colour, label=label)
     for value, text in ((table_target(SIZES[-1]), "order table target at 10,000"),
                         (table_target(SIZES[0]), "order table target at 2,000"),
                         (floor.median, "floor")):  # fmt: skip
@@ -198,10 +209,7 @@ def write_chart(report: Report) -> None:
     figure.savefig(RESULTS / "latest.png", dpi=110)
 
 
-_CHARTED = {
-    "order table", "order table, saved cart", "cart save", "recap", "bénéficiaires",
-    "limit: order table", "limit: recap", "limit: cart save",
-}  # fmt: skip
+_CHARTED = ["order table", "order table, saved cart", "cart save", "recap", "bénéficiaires"]
 
 
 def _bound(report: Report, row: Row) -> float:
@@ -210,10 +218,9 @@ def _bound(report: Report, row: Row) -> float:
     if row.target_ms is not None:
         bounds.append(row.target_ms)
     if row.floor_ratio is not None:
-        bounds.append(row.floor_ratio * report.floor.median)
-    limit = report.limit_of(row)
-    if limit is not None and row.limit_target:
-        bounds.append(LIMIT_RATIO * limit.median)
+        bounds.append(row.floor_ratio * report.floor_of(row))
+    if row.limit_median is not None and row.limit_target:
+        bounds.append(LIMIT_RATIO * row.limit_median)
     return min(bounds)
 
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import harness, report, scenarios  # noqa: E402
-from bench.sampling import Browser, Row, sample  # noqa: E402
+from bench.sampling import Browser, Row, measure_floor_with, sample  # noqa: E402
 
 PROVIDERS, CENTRES, CASES = 50_000, 75_000, 100_000
 
@@ -90,6 +90,7 @@ def measure(base_url: str, fixture: dict, *, worker) -> list[Row]:
         Row(section="Floor", label="floor: base layout, logged in", path="/bench/plancher/"),
         lambda: floor_browser.get("/bench/plancher/"),
     )
+    measure_floor_with(lambda: floor_browser.get("/bench/plancher/"))
     rows = [floor]
     rows += scenarios.public_rows(base_url)
     cesu, order_path = scenarios.cesu_rows(base_url, password)

@@ -26,9 +26,13 @@ class Row:
     floor_ratio: float | None = None  # A target as a multiple of the floor.
     series: str | None = None  # A size-dependent page: its name in the chart.
     size: int | None = None
-    limit: str | None = None  # The series of its limit (bench/limits.py), same size.
-    limit_target: bool = True  # Whether `limit` is a target or shown only.
+    limit_target: bool = True  # Whether its limit is a target or shown only.
     samples: list[tuple[float, float, int]] = field(default_factory=list)
+    # Server times of the floor, and of the row's limit (bench/limits.py) if it has one,
+    # each requested right after one of the row's requests: ratios from the same moments,
+    # whatever else the machine is doing.
+    floor_samples: list[float] = field(default_factory=list)
+    limit_samples: list[float] = field(default_factory=list)
     response_bytes: int = 0  # As sent (compressed when the server compresses it).
     # "server": each sample is one request's server time; "wall": a whole journey's wall
     # clock (requests, the task in the worker, the page asking again), with the queries
@@ -44,6 +48,14 @@ class Row:
         # Nearest rank: with 50 requests, the 48th fastest.
         ordered = sorted(app for app, _, _ in self.samples)
         return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
+
+    @property
+    def floor_median(self) -> float | None:
+        return statistics.median(self.floor_samples) if self.floor_samples else None
+
+    @property
+    def limit_median(self) -> float | None:
+        return statistics.median(self.limit_samples) if self.limit_samples else None
 
     @property
     def sql_median(self) -> float:
@@ -98,16 +110,40 @@ def sent_bytes(response: requests.Response) -> int:
     return int(length) if length is not None else len(response.content)
 
 
-def sample(row: Row, call, *, runs: int = REPEAT, warmup: int = WARMUP, expect=(200,)) -> Row:
-    """Calls `call` `warmup` + `runs` times and keeps the server timing of the last
-    `runs` responses."""
+_floor = None
+
+
+def measure_floor_with(call) -> None:
+    """From now on, each measured request is followed by a request of the floor (`call`),
+    whose server time goes with the row's."""
+    global _floor  # noqa: PLW0603 - one floor for the whole run
+    _floor = call
+
+
+def sample(
+    row: Row,
+    call,
+    *,
+    runs: int = REPEAT,
+    warmup: int = WARMUP,
+    expect=(200,),
+    limit=None,
+) -> Row:
+    """Calls `call` `warmup` + `runs` times and keeps the server timing of the last `runs`
+    responses; after each, calls `limit` (the same rows, raw) when given, and the floor."""
     for index in range(warmup + runs):
         response = call()
         if response.status_code not in expect:
             raise RuntimeError(f"{row.label}: {row.method} {row.path} {response.status_code}")
+        limited = limit() if limit is not None else None
+        floor = _floor() if _floor is not None else None
         if index >= warmup:
             row.samples.append(harness.server_timing(response))
             row.response_bytes = sent_bytes(response)
+            if limited is not None:
+                row.limit_samples.append(harness.server_timing(limited)[0])
+            if floor is not None:
+                row.floor_samples.append(harness.server_timing(floor)[0])
     print(f"  {row.label}: median {row.median:.1f} ms, {row.queries} queries", flush=True)
     return row
 

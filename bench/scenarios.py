@@ -72,36 +72,30 @@ def sized_rows(browser: Browser, section: str, size: int) -> tuple[list[Row], di
     the table with the cart saved and its recap, and the limit of each (same rows, raw).
     Also returns the order table's form as saved."""
 
-    def row(name, path, target=None, method="GET", limit=None, floor_ratio=None):
+    def row(name, path, target=None, method="GET", floor_ratio=None):
         # The limit is a target from the design size up (2,000); below, it is shown only.
         return Row(section=section, label=f"{name}, {size:,}", path=path, method=method,
-                   target_ms=target, series=name, size=size, limit=limit,
+                   target_ms=target, series=name, size=size,
                    limit_target=size >= HISTORY_SIZE, floor_ratio=floor_ratio)  # fmt: skip
 
-    table = "/cesu/commandes/nouvelle/"
+    table, recap = "/cesu/commandes/nouvelle/", "/cesu/commandes/recapitulatif/"
+    table_limit = lambda: browser.get("/bench/limite/tableau/")  # noqa: E731
     rows = [
         sample(row("bénéficiaires", "/cesu/beneficiaires/", PAGE_TARGET_MS,
                    floor_ratio=PAGE_FLOOR_RATIO),
                lambda: browser.get("/cesu/beneficiaires/")),
-        sample(row("order table", table, table_target(size), limit="limit: order table"),
-               lambda: browser.get(table)),
+        sample(row("order table", table, table_target(size)), lambda: browser.get(table),
+               limit=table_limit),
     ]  # fmt: skip
     data, _ = harness.order_table_form(browser.page(table), action="save")
-    rows.append(sample(row("cart save", table, method="POST", limit="limit: cart save"),
-                       _saves(browser, data), runs=min(REPEAT, 10), expect=(302,)))  # fmt: skip
-    rows.append(sample(row("limit: cart save", "/bench/limite/panier/", method="POST"),
-                       lambda: browser.post("/bench/limite/panier/", data),
-                       runs=min(REPEAT, 10), expect=(302,)))  # fmt: skip
+    rows.append(sample(row("cart save", table, method="POST"), _saves(browser, data),
+                       runs=min(REPEAT, 10), expect=(302,),
+                       limit=lambda: browser.post("/bench/limite/panier/", data)))  # fmt: skip
     rows += [
-        sample(row("order table, saved cart", table, table_target(size),
-                   limit="limit: order table"),
-               lambda: browser.get(table)),
-        sample(row("limit: order table", "/bench/limite/tableau/"),
-               lambda: browser.get("/bench/limite/tableau/")),
-        sample(row("recap", "/cesu/commandes/recapitulatif/", limit="limit: recap"),
-               lambda: browser.get("/cesu/commandes/recapitulatif/")),
-        sample(row("limit: recap", "/bench/limite/recapitulatif/"),
-               lambda: browser.get("/bench/limite/recapitulatif/")),
+        sample(row("order table, saved cart", table, table_target(size)),
+               lambda: browser.get(table), limit=table_limit),
+        sample(row("recap", recap), lambda: browser.get(recap),
+               limit=lambda: browser.get("/bench/limite/recapitulatif/")),
     ]  # fmt: skip
     return rows, data
 
