@@ -157,7 +157,8 @@ def order_totals(
     to the fees only, rounded once on their total; face values carry no VAT. The financeur
     pays the whole face value (it recovers the employees' share itself, e.g. on payroll),
     so total to pay = face total + fees including VAT. `amounts`: the lines' amounts when
-    the caller has them already (`lines_amounts`), so that no line is priced twice."""
+    the caller has them already (`lines_amounts`), so that no line is priced twice; the
+    lines are then read for their `booklets` and `electronic` only."""
     if not lines:
         raise ValueError("La commande ne contient aucune ligne.")
     amounts = tuple(lines_amounts(lines) if amounts is None else amounts)
@@ -216,7 +217,7 @@ def beneficiary_totals(
     for key, amounts in grouped.items():
         if len(amounts) == 1:
             # Most bénéficiaires have one line, and lines priced alike share their amounts
-            # (`lines_amounts`): sum each such line once.
+            # (`lines_amounts`, `services.cart.draft_totals`): sum each such line once.
             found = known.get(id(amounts[0]))
             if found is None:
                 found = known[id(amounts[0])] = _sum_lines(amounts)

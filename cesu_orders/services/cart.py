@@ -35,7 +35,7 @@ from ..pricing import (
     LineAmounts,
     LineInput,
     OrderTotals,
-    lines_amounts,
+    line_amounts,
     order_totals,
 )
 from ..selectors import Catalogue, SavedLine, TableBeneficiary
@@ -382,12 +382,25 @@ def draft_totals(
 ) -> OrderTotals | None:
     """The totals of the ordered lines (their amounts in `lines`, in order), or None when
     nothing is ordered yet. A paper order without a transport mode yet is priced with the
-    standard one."""
-    ordered = [line.pricing_input() for line in lines if line.is_ordered]
+    standard one. Each distinct line is priced once (a big order holds a handful)."""
+    ordered = [line for line in lines if line.is_ordered]
     if not ordered:
         return None
     mode = transport_mode if transport_mode in TransportMode.values else TransportMode.STANDARD
-    return order_totals(lines=ordered, fees=fees, transport_mode=mode)
+    return order_totals(lines=ordered, fees=fees, transport_mode=mode, amounts=_amounts(ordered))
+
+
+def _amounts(lines: list[DraftLine]) -> list[LineAmounts]:
+    known: dict[tuple, LineAmounts] = {}
+    amounts = []
+    for line in lines:
+        key = (line.booklets, line.vouchers_per_booklet, line.face_value, line.employer_share,
+               line.voucher_format)  # fmt: skip
+        found = known.get(key)
+        if found is None:
+            found = known[key] = line_amounts(line.pricing_input())
+        amounts.append(found)
+    return amounts
 
 
 def table_prices(
@@ -401,7 +414,7 @@ def table_prices(
         ordered_amounts = totals.lines if totals else ()
     else:
         totals = None
-        ordered_amounts = lines_amounts(line.pricing_input() for line in lines if line.is_ordered)
+        ordered_amounts = _amounts([line for line in lines if line.is_ordered])
     amounts = iter(ordered_amounts)
     return totals, [next(amounts) if line.is_ordered else None for line in lines]
 

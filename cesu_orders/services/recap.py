@@ -48,6 +48,7 @@ class CartReview:
     lines: list[DraftLine]
     delivery: DeliveryChoice
     problems: list[str]
+    is_empty: bool = False  # Not a line saved, not even an archived bénéficiaire's.
 
     @property
     def ordered(self) -> list[DraftLine]:
@@ -78,7 +79,9 @@ def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartRe
         problems.append(
             "Les frais de service ne sont pas encore publiés. Contactez le service clients."
         )
-    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
+    return CartReview(
+        cart=cart, lines=lines, delivery=delivery, problems=problems, is_empty=not saved
+    )
 
 
 @dataclass(kw_only=True, slots=True)
