@@ -125,9 +125,9 @@ def gunicorn(port: int, *, env: dict, log_dir: Path, workers: int = 2) -> subpro
     200 (the database, and Redis when configured, are reachable)."""
     process = start(
         "gunicorn",
-        [BIN / "gunicorn", "config.wsgi", "--workers", workers, "--bind", f"{LOOPBACK}:{port}",
-         "--chdir", ROOT, "--access-logfile", log_dir / "access.log", "--timeout", 120,
-         "--no-control-socket"],
+        [BIN / "gunicorn", "config.wsgi", "--config", ROOT / "config" / "gunicorn.py",
+         "--workers", workers, "--bind", f"{LOOPBACK}:{port}", "--chdir", ROOT,
+         "--access-logfile", log_dir / "access.log", "--timeout", 300, "--no-control-socket"],
         env=env,
         log_dir=log_dir,
     )  # fmt: skip
@@ -244,6 +244,14 @@ def recap_form(html: str) -> dict:
         "cart_version": _first(r'name="cart_version" value="(\d+)"', html, "cart version"),
         "terms_version": _first(r'name="terms_version" value="([^"]+)"', html, "CGV version"),
         "accept_terms": "on",
+    }
+
+
+def import_confirm_form(html: str) -> dict:
+    """« Confirmer l’import » of a ready preview: its form's action and CSRF token."""
+    return {
+        "action": _first(r'<form method="post" action="([^"]+/confirmer/)"', html, "confirmation"),
+        "csrfmiddlewaretoken": csrf_token(html),
     }
 
 

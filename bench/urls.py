@@ -1,20 +1,15 @@
-"""The portal's URLs plus the bench's floor: the cheapest logged-in page, the base layout
-with no content, through the same middleware stack as every page."""
+"""The portal's URLs plus the bench's own pages: the floor (bench/floor.py) and the
+limit of the big CESU pages (bench/limits.py)."""
 
-from django.http import HttpResponse
-from django.template import engines
 from django.urls import path
 
+from bench import floor, limits
 from config.urls import urlpatterns as portal_urlpatterns
 
-FLOOR = engines["django"].from_string(
-    '{% extends "base.html" %}{% block title %}Plancher{% endblock %}'
-    "{% block content %}<h1>Plancher</h1>{% endblock %}"
-)
-
-
-def floor(request):
-    return HttpResponse(FLOOR.render({}, request))
-
-
-urlpatterns = [path("bench/plancher/", floor, name="bench_floor"), *portal_urlpatterns]
+urlpatterns = [
+    path("bench/plancher/", floor.floor, name="bench_floor"),
+    path("bench/limite/tableau/", limits.table, name="bench_limit_table"),
+    path("bench/limite/recapitulatif/", limits.recap, name="bench_limit_recap"),
+    path("bench/limite/panier/", limits.cart_save, name="bench_limit_cart_save"),
+    *portal_urlpatterns,
+]

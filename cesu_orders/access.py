@@ -8,7 +8,17 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import get_for_organization_or_404, organization_required, require_role
 
-from .models import Attestation, Beneficiary, Document, HelpRequest, Invoice, Job, Order, Quote
+from .models import (
+    Attestation,
+    Beneficiary,
+    BeneficiaryImport,
+    Document,
+    HelpRequest,
+    Invoice,
+    Job,
+    Order,
+    Quote,
+)
 from .selectors import documents_published
 
 funder_manager_required = organization_required(
@@ -43,6 +53,13 @@ def invoice_for(request, public_id) -> Invoice:
 def beneficiary_for(request, public_id) -> Beneficiary:
     return get_for_organization_or_404(
         Beneficiary.objects, request.organization, public_id=public_id
+    )
+
+
+def beneficiary_import_for(request, public_id) -> BeneficiaryImport:
+    """An import of the financeur, by any of its managers."""
+    return get_for_organization_or_404(
+        BeneficiaryImport.objects.defer("preview"), request.organization, public_id=public_id
     )
 
 

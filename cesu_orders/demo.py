@@ -250,7 +250,7 @@ def _seed_past_orders(organization, *, manager, dates, postcode="69007") -> None
             organization,
             manager=manager,
             placed_on=placed_on,
-            lines=[replace(default_line(b), booklets=b.usual_booklets) for b in beneficiaries],
+            lines=[default_line(b) for b in beneficiaries],
             postcode=postcode,
         )
 
@@ -264,7 +264,7 @@ def _seed_last_year(organization, *, manager) -> None:
     if orders.filter(delivery_date__year=year).exists():
         return
     beneficiaries = list(Beneficiary.objects.for_organization(organization).active())
-    usual = [replace(default_line(b), booklets=b.usual_booklets) for b in beneficiaries]
+    usual = [default_line(b) for b in beneficiaries]
     for placed_on in LAST_YEAR_ORDERS:
         _past_order(
             organization,

@@ -1,16 +1,20 @@
 """The CSV exports, in French spreadsheet conventions (semicolons, decimal commas,
 DD/MM/YYYY, a BOM), every text cell made safe from formula injection: the fulfilment
 line's order lines (« Exporter les lignes en CSV » in the back office), the accountant's
-invoices and credit notes of a period, and the aid statement of a year."""
+invoices and credit notes of a period, the aid statement of a year, and one order's
+lines for its managers (CSV and XLSX, next to the « Récapitulatif PDF »)."""
 
 import csv
+import io
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .aid import FAMILY_TAX_CREDIT_CAP, FAMILY_TAX_CREDIT_RATE
-from .models import DeliveryTarget, Invoice, Order, OrderLine
+from .models import DeliveryTarget, Invoice, Order, OrderLine, VoucherFormat
 
 
 def csv_response(rows: Iterable[list], *, filename: str) -> HttpResponse:
@@ -175,3 +179,72 @@ def _line_address(order: Order, line: OrderLine) -> str:
         parts = [order.delivery_recipient, order.delivery_address]
         town = f"{order.delivery_postcode} {order.delivery_city}"
     return ", ".join([*parts, town])
+
+
+# One order's lines, for its managers
+
+LINES_HEADER = [
+    "Bénéficiaire",
+    "Matricule",
+    "Catégorie d'utilisation",
+    "Type de CESU",
+    "Carnets",
+    "Titres par carnet",
+    "Titres",
+    "Valeur faciale",
+    "Total valeur faciale",
+    "Part patronale (%)",
+    "Part patronale",
+    "Part salariale",
+]
+LINES_FIELDS = (
+    "beneficiary_name",
+    "employee_number",
+    "usage_category_label",
+    "voucher_format",
+    "booklets",
+    "vouchers_per_booklet",
+    "vouchers",
+    "face_value",
+    "face_total",
+    "employer_share_percent",
+    "employer_share",
+    "employee_share",
+)
+TEXT_COLUMNS = 3  # The first columns hold text a user typed; the rest are numbers.
+
+
+def order_lines(order: Order):
+    """The order's lines as tuples of LINES_HEADER's values (the CESU type's label), in
+    one query."""
+    formats = dict(VoucherFormat.choices)
+    for line in order.lines.order_by("position").values_list(*LINES_FIELDS).iterator(2000):
+        yield (*line[:3], formats[line[3]], *line[4:])
+
+
+def order_lines_csv(order: Order) -> str:
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(LINES_HEADER)
+    for line in order_lines(order):
+        writer.writerow(
+            [_cell(value) for value in line[:TEXT_COLUMNS]]
+            + [_decimal_comma(v) if isinstance(v, Decimal) else v for v in line[TEXT_COLUMNS:]]
+        )
+    return "\ufeff" + output.getvalue()  # The BOM makes spreadsheets read UTF-8.
+
+
+def order_lines_xlsx(order: Order) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=order.number)
+    sheet.append(LINES_HEADER)
+    for line in order_lines(order):
+        texts = []
+        for value in line[:TEXT_COLUMNS]:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # Text, never a formula, whatever it starts with.
+            texts.append(cell)
+        sheet.append(texts + list(line[TEXT_COLUMNS:]))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

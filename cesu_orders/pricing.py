@@ -71,6 +71,19 @@ def line_amounts(line: LineInput) -> LineAmounts:
     )
 
 
+def lines_amounts(lines: Iterable[LineInput]) -> list[LineAmounts]:
+    """`line_amounts` of each line, in order, each distinct line computed once: the 2,000
+    lines of a big order hold a handful of distinct ones."""
+    known: dict[LineInput, LineAmounts] = {}
+    amounts = []
+    for line in lines:
+        found = known.get(line)
+        if found is None:
+            found = known[line] = line_amounts(line)
+        amounts.append(found)
+    return amounts
+
+
 def _check_line(line: LineInput) -> None:
     _check_count(line.booklets, "Le nombre de carnets")
     _check_count(line.vouchers_per_booklet, "Le nombre de titres par carnet")
@@ -134,17 +147,23 @@ class OrderTotals:
 
 
 def order_totals(
-    *, lines: list[LineInput], fees: FeeSchedule, transport_mode: str | None
+    *,
+    lines: list[LineInput],
+    fees: FeeSchedule,
+    transport_mode: str | None,
+    amounts: list[LineAmounts] | None = None,
 ) -> OrderTotals:
     """Totals of an order. Fees excluding VAT: the per-order fee, the per-booklet fee for
     each paper booklet, one e-CESU credit fee per electronic line, and the transport fee
     of `transport_mode` when at least one line is paper (ignored otherwise). VAT applies
     to the fees only, rounded once on their total; face values carry no VAT. The financeur
     pays the whole face value (it recovers the employees' share itself, e.g. on payroll),
-    so total to pay = face total + fees including VAT."""
+    so total to pay = face total + fees including VAT. `amounts`: the lines' amounts when
+    the caller has them already (`lines_amounts`), so that no line is priced twice; the
+    lines are then read for their `booklets` and `electronic` only."""
     if not lines:
         raise ValueError("La commande ne contient aucune ligne.")
-    amounts = tuple(line_amounts(line) for line in lines)
+    amounts = tuple(lines_amounts(lines) if amounts is None else amounts)
     paper = [line for line in lines if not line.electronic]
     order_fee = money(fees.per_order)
     booklet_fee = money(fees.per_booklet * sum(line.booklets for line in paper))
@@ -195,7 +214,19 @@ def beneficiary_totals(
     grouped: dict[Key, list[LineAmounts]] = {}
     for key, amounts in keyed_lines:
         grouped.setdefault(key, []).append(amounts)
-    return {key: _sum_lines(amounts) for key, amounts in grouped.items()}
+    known: dict[int, BeneficiaryTotals] = {}
+    totals = {}
+    for key, amounts in grouped.items():
+        if len(amounts) == 1:
+            # Most bénéficiaires have one line, and lines priced alike share their amounts
+            # (`lines_amounts`, `services.cart.draft_totals`): sum each such line once.
+            found = known.get(id(amounts[0]))
+            if found is None:
+                found = known[id(amounts[0])] = _sum_lines(amounts)
+            totals[key] = found
+        else:
+            totals[key] = _sum_lines(amounts)
+    return totals
 
 
 def _sum_lines(amounts: list[LineAmounts]) -> BeneficiaryTotals:

@@ -8,8 +8,9 @@ from .services.attestations import (
     attestations_send_step,
     attestations_zip,
 )
-from .services.beneficiary_import import beneficiary_imports_purge
+from .services.beneficiary_import import beneficiary_import_check, beneficiary_imports_purge
 from .services.invoices import invoice_render_pdf
+from .services.order_files import order_file_make
 from .services.quotes import quote_render_pdf
 from .services.statements import aid_statement_render
 
@@ -57,3 +58,13 @@ def build_invoices_zip(job_id: int) -> None:
 @shared_task(name="cesu_orders.tasks.render_quote_pdf")
 def render_quote_pdf(quote_id: int) -> None:
     quote_render_pdf(quote_id=quote_id)
+
+
+@shared_task(name="cesu_orders.tasks.check_beneficiary_import")
+def check_beneficiary_import(import_id: int) -> None:
+    beneficiary_import_check(import_id=import_id)
+
+
+@shared_task(name="cesu_orders.tasks.make_order_file")
+def make_order_file(order_id: int, kind: str) -> None:
+    order_file_make(order_id=order_id, kind=kind)

@@ -38,7 +38,12 @@ urlpatterns = [
     ),
     path("beneficiaires/importer/", beneficiary_import.import_upload, name="beneficiary_import"),
     path(
-        "beneficiaires/importer/confirmer/",
+        "beneficiaires/importer/<uuid:public_id>/",
+        beneficiary_import.import_status,
+        name="beneficiary_import_status",
+    ),
+    path(
+        "beneficiaires/importer/<uuid:public_id>/confirmer/",
         beneficiary_import.import_confirm,
         name="beneficiary_import_confirm",
     ),
@@ -56,6 +61,16 @@ urlpatterns = [
         "commandes/<uuid:public_id>/recapitulatif.pdf",
         order_history.order_recap_pdf,
         name="order_recap_pdf",
+    ),
+    path(
+        "commandes/<uuid:public_id>/lignes.csv",
+        order_history.order_lines_csv,
+        name="order_lines_csv",
+    ),
+    path(
+        "commandes/<uuid:public_id>/lignes.xlsx",
+        order_history.order_lines_xlsx,
+        name="order_lines_xlsx",
     ),
     path("factures/<uuid:public_id>/", order_history.invoice_download, name="invoice_download"),
     path("cgv/", order_recap.terms_of_sale, name="terms_of_sale"),

@@ -4,8 +4,16 @@ config.wsgi:application`. Every value can be changed from the environment.
 The Prometheus metrics of the node's workers are added up from files in
 PROMETHEUS_MULTIPROC_DIR (config/metrics.py; a fresh temporary folder when unset): the
 folder is emptied when the node starts, and the files of a worker that dies are marked
-as such, so that a restarted node counts from zero and a dead worker's gauges go."""
+as such, so that a restarted node counts from zero and a dead worker's gauges go.
 
+Once a worker has loaded the portal, every object it imported (Django, the apps, the
+URLs, the templates) lives as long as the worker: `gc.freeze()` moves them out of the
+garbage collector's sight, so that the collections a big page triggers (the 2,000-row
+order table allocates hundreds of thousands of objects) scan what the request made and
+not the whole of Django each time. Measured by `make bench`: the collector took about a
+fifth of the big CESU pages before."""
+
+import gc
 import os
 import shutil
 import tempfile
@@ -32,3 +40,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    gc.collect()
+    gc.freeze()

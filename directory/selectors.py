@@ -1,9 +1,10 @@
 """The directory's reads, each in a constant number of queries."""
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from common.text import fold, search_key
@@ -11,17 +12,32 @@ from common.text import fold, search_key
 from .models import Department, Provider, ProviderCentre, Region, Service
 
 MAX_QUERY_LENGTH = 100
-MAX_SEARCH_RESULTS = 200
+SEARCH_PAGE_SIZE = 20
+DEPARTMENT_COUNTS_KEY = "directory:department-counts"
+# Without a shared cache (one per process), a count may lag a change by this long.
+DEPARTMENT_COUNTS_KEPT = 300
 
 
 def department_counts() -> dict[int, int]:
-    """Listed providers per département, in one aggregate query."""
-    rows = (
-        ProviderCentre.objects.filter(provider__is_listed=True)
-        .values("department_id")
-        .annotate(count=Count("provider_id", distinct=True))
-    )
-    return {row["department_id"]: row["count"] for row in rows}
+    """Listed providers per département. Counting them takes a distinct count over every
+    centre (50,000 providers: a sort that spills to disk), so the counts are kept in the
+    cache; the services that change them (a profile listed, a centre saved or removed)
+    forget them on commit (`department_counts_forget`)."""
+    counts = cache.get(DEPARTMENT_COUNTS_KEY)
+    if counts is None:
+        rows = (
+            ProviderCentre.objects.filter(provider__is_listed=True)
+            .values("department_id")
+            .annotate(count=Count("provider_id", distinct=True))
+            .order_by()
+        )
+        counts = {row["department_id"]: row["count"] for row in rows}
+        cache.set(DEPARTMENT_COUNTS_KEY, counts, timeout=DEPARTMENT_COUNTS_KEPT)
+    return counts
+
+
+def department_counts_forget() -> None:
+    cache.delete(DEPARTMENT_COUNTS_KEY)
 
 
 def region_index() -> list[dict]:
@@ -43,6 +59,9 @@ def region_departments(region: Region) -> list[Department]:
 class ProviderFilters:
     services: list[str]
     max_price: Decimal | None
+
+    def __bool__(self) -> bool:
+        return bool(self.services) or self.max_price is not None
 
 
 def listed_providers(*, departments, filters: ProviderFilters):
@@ -71,26 +90,56 @@ def clean_query(query: str) -> str | None:
     return key or None
 
 
-def directory_search(key: str) -> "OrderedDict[Department, list[ProviderCentre]]":
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of a search: its centres grouped by département, in order."""
+
+    groups: "OrderedDict[Department, list[ProviderCentre]]" = field(default_factory=OrderedDict)
+    number: int = 1
+    has_next: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+def directory_search(key: str, *, page: int = 1) -> SearchResults:
     """The centres of listed providers matching `key` (normalised) by city, postcode,
-    département or provider name, grouped by département, in one query."""
-    match = (
-        Q(search_city__contains=key)
-        | Q(provider__search_name__contains=key)
-        | Q(department__search_name__contains=key)
-        | Q(department__code__iexact=key)
-    )
+    département or provider name, by département then provider, `SEARCH_PAGE_SIZE` at a
+    time (one more is read to know whether a next page exists; no count), in two queries.
+    Each way of matching is its own indexed query (trigram indexes on PostgreSQL,
+    migration 0003) and their union, sorted, the page's centres: one OR across three
+    tables could only scan them all."""
+    matches = [
+        ProviderCentre.objects.filter(search_city__contains=key),
+        ProviderCentre.objects.filter(provider__search_name__contains=key),
+        ProviderCentre.objects.filter(
+            Q(department__search_name__contains=key) | Q(department__code__iexact=key)
+        ),
+    ]
     if key.isdigit():
-        match |= Q(postcode__startswith=key)
-    centres = (
-        ProviderCentre.objects.filter(match, provider__is_listed=True)
-        .select_related("provider", "department")
-        .order_by("department__sort_key", "provider__search_name", "postcode")[:MAX_SEARCH_RESULTS]
+        matches.append(ProviderCentre.objects.filter(postcode__startswith=key))
+    keys = [
+        query.filter(provider__is_listed=True)
+        .order_by()
+        .values_list("pk", "department__sort_key", "provider__search_name", "postcode")
+        for query in matches
+    ]
+    start = (page - 1) * SEARCH_PAGE_SIZE
+    found = list(
+        keys[0]
+        .union(*keys[1:])
+        .order_by("department__sort_key", "provider__search_name", "postcode", "pk")[
+            start : start + SEARCH_PAGE_SIZE + 1
+        ]
     )
+    shown = ProviderCentre.objects.select_related("provider", "department").in_bulk(
+        [row[0] for row in found[:SEARCH_PAGE_SIZE]]
+    )
+    centres = [shown[row[0]] for row in found[:SEARCH_PAGE_SIZE]]
     grouped: OrderedDict = OrderedDict()
     for centre in centres:
         grouped.setdefault(centre.department, []).append(centre)
-    return grouped
+    return SearchResults(groups=grouped, number=page, has_next=len(found) > SEARCH_PAGE_SIZE)
 
 
 def provider_centres(provider: Provider) -> list[ProviderCentre]:

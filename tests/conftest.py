@@ -5,10 +5,20 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.template import TemplateSyntaxError, engines
 
 from accounts.models import Membership, Organization
 from tests.accounts.factories import MembershipFactory, OrganizationFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The cache holds rate-limit counters and the counts pages keep (directory,
+    domiciliataire cases): each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -122,6 +122,24 @@ def _order_of_a(ctx):
     return {"public_id": order.public_id}
 
 
+def _import_of_a(ctx):
+    """An import of A, checked and ready to confirm."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from cesu_orders.services.beneficiary_import import (
+        beneficiary_import_start,
+        beneficiary_import_template,
+    )
+
+    upload = SimpleUploadedFile("import.csv", beneficiary_import_template().encode())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = beneficiary_import_start(
+            organization=ctx["org_a"], user=ctx["alice"], upload=upload
+        )
+    return {"public_id": started.public_id}
+
+
 def _invoice_of_a(ctx):
     order = Order.objects.get(public_id=_order_of_a(ctx)["public_id"])
     return {"public_id": order.invoices.get().public_id}
@@ -267,6 +285,10 @@ TENANT_ROUTES = {
     "cesu_orders:beneficiary_restore": ("post", _beneficiary_of_a),
     "cesu_orders:order_detail": ("get", _order_of_a),
     "cesu_orders:order_recap_pdf": ("get", _order_of_a),
+    "cesu_orders:order_lines_csv": ("get", _order_of_a),
+    "cesu_orders:order_lines_xlsx": ("get", _order_of_a),
+    "cesu_orders:beneficiary_import_status": ("get", _import_of_a),
+    "cesu_orders:beneficiary_import_confirm": ("post", _import_of_a),
     "cesu_orders:invoice_download": ("get", _invoice_of_a),
     "cesu_orders:attestation_download": ("get", _attestation_of_a),
     "cesu_orders:job_status": ("get", _job_of_a),

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,9 +6,9 @@ from common.forms import name_blank_choices
 from common.phones import normalize_phone
 from common.templatetags.formats import euros
 
-from ..models import Beneficiary, UsageCategory, VoucherFormat
-from ..selectors import Catalogue
-from ..services.beneficiaries import EMPLOYEE_NUMBER_TAKEN
+from ..models import Beneficiary, UsageCategory
+from ..selectors import Catalogue, employee_number_owner
+from ..services import beneficiary_rules as rules
 
 # The « infos-bulles » of the order values, shown next to each field.
 HELP_TEXTS = {
@@ -70,8 +68,8 @@ class BeneficiaryForm(forms.ModelForm):
 
     usual_booklets = forms.IntegerField(
         label="Nombre de carnets",
-        min_value=0,  # 0: none usually ordered; the order table skips such lines
-        max_value=100,
+        min_value=rules.MIN_BOOKLETS,  # 0: none usually ordered; the table starts at 0
+        max_value=rules.MAX_BOOKLETS,
         initial=1,
         help_text=HELP_TEXTS["usual_booklets"],
     )
@@ -79,7 +77,7 @@ class BeneficiaryForm(forms.ModelForm):
     postcode = forms.CharField(
         label="Code postal",
         required=False,
-        validators=[RegexValidator(r"^\d{5}$", "Saisissez un code postal à cinq chiffres.")],
+        validators=[RegexValidator(rules.POSTCODE_PATTERN, rules.POSTCODE)],
     )
 
     class Meta:
@@ -111,21 +109,12 @@ class BeneficiaryForm(forms.ModelForm):
             "usual_usage_category": "Catégorie d’utilisation",
         }
 
-    def __init__(
-        self,
-        *args,
-        organization,
-        catalogue: "Catalogue | None" = None,
-        taken_employee_numbers: dict[str, int] | None = None,
-        **kwargs,
-    ):
-        """`catalogue` and `taken_employee_numbers` (employee number → bénéficiaire id) may
-        be loaded once by a caller that validates many rows, such as the import."""
+    def __init__(self, *args, organization, **kwargs):
+        """The rules are services/beneficiary_rules.py's, which the import applies too."""
         super().__init__(*args, **kwargs)
         name_blank_choices(self)
         self.organization = organization
-        self.catalogue = catalogue or Catalogue.load()
-        self.taken_employee_numbers = taken_employee_numbers
+        self.catalogue = Catalogue.load()
         category = self.fields["usual_usage_category"]
         category.queryset = UsageCategory.objects.filter(is_active=True)
         category.empty_label = None
@@ -147,47 +136,40 @@ class BeneficiaryForm(forms.ModelForm):
 
     def clean_usual_face_value(self):
         value = self.cleaned_data["usual_face_value"]
-        if value is not None and value not in self.catalogue.face_values:
-            raise ValidationError("Choisissez une valeur faciale proposée au catalogue.")
+        if value is not None and (error := rules.face_value_error(value, self.catalogue)):
+            raise ValidationError(error)
         return value
 
     def clean_usual_employer_share(self):
         value = self.cleaned_data["usual_employer_share"]
-        if value is not None and not Decimal(0) <= value <= Decimal(100):
-            raise ValidationError("La part patronale est un pourcentage entre 0 et 100.")
+        if value is not None and (error := rules.employer_share_error(value)):
+            raise ValidationError(error)
         return value
 
     def clean_usual_vouchers_per_booklet(self):
         value = self.cleaned_data["usual_vouchers_per_booklet"]
-        if value not in self.catalogue.booklet_sizes:
-            raise ValidationError("Choisissez un nombre de titres par carnet proposé.")
+        if error := rules.booklet_size_error(value, self.catalogue):
+            raise ValidationError(error)
         return value
 
     def clean_employee_number(self):
         value = (self.cleaned_data["employee_number"] or "").strip()
-        if value and self._employee_number_taken(value):
-            raise ValidationError(EMPLOYEE_NUMBER_TAKEN)
+        if value and (
+            error := rules.employee_number_error(
+                employee_number_owner(self.organization, value), pk=self.instance.pk
+            )
+        ):
+            raise ValidationError(error)
         return value or None
 
-    def _employee_number_taken(self, value: str) -> bool:
-        if self.taken_employee_numbers is not None:
-            owner = self.taken_employee_numbers.get(value)
-            return owner is not None and owner != self.instance.pk
-        taken = Beneficiary.objects.for_organization(self.organization).filter(
-            employee_number=value
-        )
-        return taken.exclude(pk=self.instance.pk).exists()
-
     def validate_unique(self):
-        # The only unique rule, the employee number, is checked above; with preloaded
-        # numbers there is no need to ask the database again for every row.
-        if self.taken_employee_numbers is None:
-            super().validate_unique()
+        # The only unique rule, the employee number, is checked above.
+        pass
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("usual_format") == VoucherFormat.ELECTRONIC and not cleaned.get("email"):
-            self.add_error("email", "L’adresse e-mail est obligatoire pour les e-CESU.")
+        if error := rules.electronic_email_error(cleaned.get("usual_format"), cleaned.get("email")):
+            self.add_error("email", error)
         return cleaned
 
 

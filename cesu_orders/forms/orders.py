@@ -9,8 +9,8 @@ from django import forms
 from common.text import parse_count
 
 from ..delivery_calendar import TransportMode
-from ..models import Beneficiary, DeliveryAddress, DeliveryTarget
-from ..selectors import Catalogue
+from ..models import DeliveryAddress, DeliveryTarget
+from ..selectors import Catalogue, TableBeneficiary
 from ..services.cart import DeliveryChoice, DraftLine, default_line, parse_line
 
 COLUMNS = ["category", "format", "booklets", "per_booklet", "face_value", "share"]
@@ -40,14 +40,15 @@ class TableSubmission:
 def parse_table(
     data,
     *,
-    beneficiaries: list[Beneficiary],
+    beneficiaries: list[TableBeneficiary],
     addresses: dict[int, DeliveryAddress],
     catalogue: Catalogue,
 ) -> TableSubmission:
     """The lines, delivery choices and cart version posted by the order table. Lines of a
     bénéficiaire unknown to this financeur or archived meanwhile are dropped with a
     message; active bénéficiaires missing from the post (added meanwhile) get their usual
-    line; the lines keep the table's alphabetical order."""
+    line with no booklet (the manager has not seen them); the lines keep the table's
+    alphabetical order."""
     ids = data.getlist("beneficiary")
     columns = {name: data.getlist(name) for name in COLUMNS}
     problems = []
@@ -71,7 +72,9 @@ def parse_table(
         problems.append(STALE_TABLE.format(count=dropped))
     lines = []
     for beneficiary in beneficiaries:
-        lines.extend(posted.get(beneficiary.pk) or [default_line(beneficiary)])
+        lines.extend(
+            posted.get(beneficiary.pk) or [default_line(beneficiary, usual_booklets=False)]
+        )
     delivery, delivery_errors = _parse_delivery(data, addresses)
     return TableSubmission(
         lines=lines,

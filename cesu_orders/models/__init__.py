@@ -2,7 +2,7 @@
 from `cesu_orders.models` as before the split."""
 
 from .attestations import Attestation
-from .beneficiaries import Beneficiary, BeneficiaryQuerySet
+from .beneficiaries import Beneficiary, BeneficiaryImport, BeneficiaryQuerySet
 from .catalogue import (
     BookletSize,
     ExemptionCeiling,
@@ -33,6 +33,7 @@ __all__ = [
     "ORDER_TRANSITIONS",
     "Attestation",
     "Beneficiary",
+    "BeneficiaryImport",
     "BeneficiaryQuerySet",
     "BookletSize",
     "Cart",

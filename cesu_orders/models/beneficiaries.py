@@ -6,6 +6,7 @@ from django.db import models
 
 from accounts.models import TenantModel, TenantQuerySet
 from common.text import fold
+from common.uploads import UuidUploadTo, private_storage
 
 from .catalogue import UsageCategory, VoucherFormat
 
@@ -33,8 +34,10 @@ class Beneficiary(TenantModel):
     last_name = models.CharField("nom", max_length=150)
     first_name = models.CharField("prénom", max_length=150)
     # Accent- and case-free "last first", kept by the services, for the alphabetical order
-    # (Émile sorts with E) whatever the database collation.
-    sort_name = models.CharField(max_length=320, editable=False, db_index=True)
+    # (Émile sorts with E) whatever the database collation. Indexed with the financeur
+    # (Meta.indexes): every list is one financeur's, and an index on the name alone had
+    # PostgreSQL walk every other financeur's names to find one's first page.
+    sort_name = models.CharField(max_length=320, editable=False)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     email = models.EmailField("adresse e-mail", blank=True)
     mobile_phone = models.CharField("téléphone mobile", max_length=20, blank=True)
@@ -70,7 +73,15 @@ class Beneficiary(TenantModel):
                 name="beneficiary_unique_employee_number",
             )
         ]
-        indexes = [models.Index(fields=["organization", "archived_at", "sort_name"])]
+        indexes = [
+            # A financeur's active bénéficiaires in alphabetical order, as every list,
+            # the order table and the import read them.
+            models.Index(
+                fields=["organization", "sort_name", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="beneficiary_active_by_name",
+            )
+        ]
 
     def __str__(self):
         return f"{self.last_name} {self.first_name}"
@@ -79,3 +90,64 @@ class Beneficiary(TenantModel):
     def is_madame(self) -> bool:
         """For the French agreement of the words about her (« née le … »)."""
         return self.civility == self.Civility.MADAME
+
+
+class BeneficiaryImport(TenantModel):
+    """« Importer des bénéficiaires »: an uploaded file, checked by a task into a preview
+    (the rows to create, to update and in error), then written once a manager confirms,
+    from that preview. It holds personal data: the file and the preview are deleted once
+    written, and every import is purged after a day (beat job)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de vérification"
+        CHECKING = "checking", "Vérification en cours"
+        READY = "ready", "Aperçu prêt"
+        REFUSED = "refused", "Fichier refusé"
+        APPLYING = "applying", "Enregistrement en cours"
+        DONE = "done", "Importé"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    file = models.FileField(
+        "fichier", storage=private_storage, upload_to=UuidUploadTo("beneficiary-imports")
+    )
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField("lignes", default=0)
+    rows_checked = models.PositiveIntegerField("lignes vérifiées", default=0)
+    refusal = models.TextField("motif du refus du fichier", blank=True)
+    # The preview as the check left it (services/beneficiary_import.py), written as is.
+    preview = models.JSONField("aperçu", default=dict, blank=True)
+    created_count = models.PositiveIntegerField("bénéficiaires créés", default=0)
+    updated_count = models.PositiveIntegerField("bénéficiaires mis à jour", default=0)
+
+    class Meta:
+        verbose_name = "import de bénéficiaires"
+        verbose_name_plural = "imports de bénéficiaires"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import du {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_checking(self) -> bool:
+        """Still being read and checked by its task: the page shows the progress."""
+        return self.status in (self.Status.PENDING, self.Status.CHECKING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, 100 * self.rows_checked // self.rows_total)

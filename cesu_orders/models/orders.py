@@ -164,6 +164,26 @@ class Order(TenantModel):
     vat_rate = models.DecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
     vat = models.DecimalField("TVA", max_digits=10, decimal_places=2)
     total_to_pay = models.DecimalField("total à payer", max_digits=12, decimal_places=2)
+    # « Récapitulatif PDF » and the lines as a workbook: made once by a task (a big order
+    # takes a while), then served as stored (services/order_files.py).
+    recap_pdf = models.FileField(
+        "récapitulatif PDF",
+        storage=private_storage,
+        upload_to=UuidUploadTo("order-recaps"),
+        blank=True,
+    )
+    recap_pdf_requested_at = models.DateTimeField(
+        "récapitulatif PDF demandé le", null=True, blank=True
+    )
+    lines_xlsx = models.FileField(
+        "lignes (Excel)",
+        storage=private_storage,
+        upload_to=UuidUploadTo("order-lines"),
+        blank=True,
+    )
+    lines_xlsx_requested_at = models.DateTimeField(
+        "lignes (Excel) demandées le", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "commande"

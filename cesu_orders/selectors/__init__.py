@@ -1,9 +1,11 @@
 """The financeur space's reads: each one scoped to the financeur it is given (tenancy)
 and with the joins its page needs, so that a template never triggers a query."""
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Sum
@@ -18,7 +20,6 @@ from ..models import (
     Beneficiary,
     BookletSize,
     Cart,
-    CartLine,
     DeliveryAddress,
     Document,
     ExemptionCeiling,
@@ -89,41 +90,89 @@ def beneficiary_duplicates(
     return Beneficiary.objects.for_organization(organization).filter(condition)
 
 
-def order_table_beneficiaries(organization: Organization) -> list[Beneficiary]:
-    """The active bénéficiaires of the order table, alphabetical, with the columns its
-    rows use only (2,000 rows must stay fast)."""
-    return list(
+class TableBeneficiary(NamedTuple):
+    """A bénéficiaire as the order table, the recap and the validation read it: one tuple
+    fetched raw, no model instance (2,000 rows and more, see html_rows). Has the
+    attributes of a Beneficiary these pages use, so either may stand in a DraftLine."""
+
+    pk: int
+    public_id: uuid.UUID
+    last_name: str
+    first_name: str
+    sort_name: str
+    email: str
+    address: str
+    postcode: str
+    city: str
+    employee_number: str | None
+    usual_usage_category_id: int
+    usual_format: str
+    usual_face_value: Decimal
+    usual_employer_share: Decimal
+    usual_booklets: int
+    usual_vouchers_per_booklet: int
+    archived_at: datetime | None
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name}"
+
+
+TABLE_BENEFICIARY_FIELDS = TableBeneficiary._fields
+
+
+class SavedLine(NamedTuple):
+    """A line saved in the cart or copied in a past order, as the table reopens it."""
+
+    beneficiary_id: int
+    usage_category_id: int
+    voucher_format: str
+    booklets: int
+    vouchers_per_booklet: int
+    face_value: Decimal
+    employer_share: Decimal
+
+
+def order_table_beneficiaries(organization: Organization) -> list[TableBeneficiary]:
+    """The active bénéficiaires of the order table, alphabetical, as tuples."""
+    rows = (
         Beneficiary.objects.for_organization(organization)
         .active()
-        .only(
-            "public_id",
-            "last_name",
-            "first_name",
-            "sort_name",
-            "email",
-            "address",
-            "postcode",
-            "city",
-            "employee_number",
-            "usual_usage_category_id",
-            "usual_format",
-            "usual_face_value",
-            "usual_employer_share",
-            "usual_vouchers_per_booklet",
-        )
         .order_by("sort_name", "pk")
+        .values_list(*TABLE_BENEFICIARY_FIELDS)
     )
+    return list(map(TableBeneficiary._make, rows))
 
 
 def beneficiaries_by_employee_number(
-    organization: Organization, numbers: set[str]
-) -> dict[str, Beneficiary]:
-    """The financeur's bénéficiaires with one of these employee numbers (an import's
-    rows that update them)."""
-    beneficiaries = Beneficiary.objects.for_organization(organization).filter(
-        employee_number__in=numbers
+    organization: Organization, numbers: set[str], fields: list[str]
+) -> dict[str, dict]:
+    """The `fields` (and `pk`) of the financeur's bénéficiaires with one of these employee
+    numbers (an import's rows that update them), by employee number, in one query."""
+    rows = (
+        Beneficiary.objects.for_organization(organization)
+        .filter(employee_number__in=numbers)
+        .values("pk", *fields)
     )
-    return {beneficiary.employee_number: beneficiary for beneficiary in beneficiaries}
+    return {row["employee_number"]: row for row in rows}
+
+
+def employee_number_owner(organization: Organization, number: str) -> int | None:
+    """The id of the financeur's bénéficiaire with this employee number, if any."""
+    return (
+        Beneficiary.objects.for_organization(organization)
+        .filter(employee_number=number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def employee_numbers_taken(organization: Organization) -> dict[str, int]:
+    """Every employee number of the financeur and its bénéficiaire's id, in one query."""
+    return dict(
+        Beneficiary.objects.for_organization(organization)
+        .exclude(employee_number=None)
+        .values_list("employee_number", "pk")
+    )
 
 
 def active_usage_categories():
@@ -280,23 +329,60 @@ def cart_of(organization: Organization) -> Cart | None:
     )
 
 
-def cart_load(organization: Organization) -> tuple[Cart | None, list[CartLine]]:
+def cart_load(organization: Organization) -> tuple[Cart | None, list[SavedLine]]:
     """The financeur's cart and its lines, in two queries; (None, []) before the first
     save."""
     cart = cart_of(organization)
     if cart is None:
         return None, []
-    return cart, list(cart.lines.order_by("position"))
+    return cart, cart_lines(cart)
+
+
+SAVED_LINE_FIELDS = (
+    "beneficiary_id",
+    "usage_category_id",
+    "voucher_format",
+    "booklets",
+    "vouchers_per_booklet",
+    "face_value",
+)
+
+
+def cart_lines(cart: Cart) -> list[SavedLine]:
+    rows = cart.lines.order_by("position").values_list(*SAVED_LINE_FIELDS, "employer_share")
+    return list(map(SavedLine._make, rows))
+
+
+def cart_lines_with_beneficiaries(cart: Cart) -> list[tuple[SavedLine, TableBeneficiary]]:
+    """The cart's lines, each with its bénéficiaire (archived ones too), in one query."""
+    width = len(SAVED_LINE_FIELDS) + 1
+    rows = cart.lines.order_by("position").values_list(
+        *SAVED_LINE_FIELDS,
+        "employer_share",
+        *(f"beneficiary__{name}" for name in TABLE_BENEFICIARY_FIELDS),
+    )
+    beneficiaries: dict[int, TableBeneficiary] = {}
+    pairs = []
+    for row in rows:
+        line = SavedLine._make(row[:width])
+        beneficiary = beneficiaries.get(line.beneficiary_id)
+        if beneficiary is None:
+            beneficiary = beneficiaries[line.beneficiary_id] = TableBeneficiary._make(row[width:])
+        pairs.append((line, beneficiary))
+    return pairs
 
 
 def order_latest(organization: Organization) -> Order | None:
-    """« Rappeler ma dernière commande »: the financeur's latest order, its lines loaded."""
-    return (
-        Order.objects.for_organization(organization)
-        .prefetch_related("lines")
-        .order_by("-created_at", "-pk")
-        .first()
+    """« Rappeler ma dernière commande »: the financeur's latest order."""
+    return Order.objects.for_organization(organization).order_by("-created_at", "-pk").first()
+
+
+def order_saved_lines(order: Order) -> list[SavedLine]:
+    """A past order's lines as the order table reopens them (« Commander à nouveau »)."""
+    rows = order.lines.order_by("position").values_list(
+        *SAVED_LINE_FIELDS, "employer_share_percent"
     )
+    return list(map(SavedLine._make, rows))
 
 
 def order_years(organization: Organization) -> list[int]:

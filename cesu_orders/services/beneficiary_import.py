@@ -1,114 +1,305 @@
-"""« Importer des bénéficiaires »: a preview first, then, once the manager confirms,
-every row written in one transaction; the file is kept meanwhile in the private storage.
-Reading the file (forms/beneficiary_file.py) and checking its rows, with BeneficiaryForm
-holding every rule on a row's data (forms/beneficiary_import.py), are the input's job."""
+"""« Importer des bénéficiaires »: the uploaded file is kept in the private storage and a
+task checks it into a preview (rows to create, to update, in error), with a progress the
+page shows; once a manager confirms, every row of that preview is written in one
+transaction, without checking the file again. Reading the file is
+services/beneficiary_file.py's job, the rules on a row's data services/beneficiary_rules.py's.
+
+Checking costs a constant number of queries whatever the number of rows: the catalogue,
+the categories and the employee numbers are read once per file."""
 
 import csv
 import datetime
-import hashlib
 import io
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Organization
-from common.uploads import private_storage
+from accounts.models import Organization, User
+from common.queue import enqueue_on_commit
 
-from ..forms.beneficiary_file import (
+from ..models import Beneficiary, BeneficiaryImport, VoucherFormat
+from ..models.beneficiaries import beneficiary_sort_name
+from ..selectors import Catalogue, beneficiaries_by_employee_number
+from .beneficiary_file import (
     COLUMNS,
     FIELDS,
     BeneficiaryImportError,
     ImportRow,
     beneficiary_file_rows,
+    cell_value,
 )
-from ..forms.beneficiary_import import beneficiary_rows_check
-from ..models import Beneficiary
-from ..models.beneficiaries import beneficiary_sort_name
+from .beneficiary_rules import RowRules, check_row
 
-BATCH_SIZE = 500
-STORAGE_PREFIX = "beneficiary-imports"
-CLAIM_TIMEOUT = 24 * 3600
+ROW_COLUMN = "ligne"
+# The task writes its progress when it passes each quarter of the rows: three writes,
+# whatever the size of the file.
+PROGRESS_STEPS = 4
+KEPT_FOR = datetime.timedelta(days=1)
 
-STALE = (
-    "Cet import n’est plus disponible ou ne concerne pas votre organisation\u00a0: "
-    "importez le fichier de nouveau."
+STALE = "Cet import n’est plus disponible\u00a0: importez le fichier de nouveau."
+ALREADY_DONE = "Cet import a déjà été traité."
+CATALOGUE_CHANGED = (
+    "Le catalogue a changé depuis l’aperçu\u00a0: importez le fichier de nouveau pour le "
+    "vérifier avec les valeurs proposées aujourd’hui."
 )
+
+
+class ImportAlreadyDone(BeneficiaryImportError):
+    """The import was confirmed already (a second click, or another manager)."""
+
+    def __init__(self):
+        super().__init__(ALREADY_DONE, field=None)
+
+
+# The preview
 
 
 @dataclass
 class ImportPreview:
-    to_create: list[ImportRow]
-    to_update: list[ImportRow]
-    in_error: list[ImportRow]
+    to_create: list[ImportRow] = field(default_factory=list)
+    to_update: list[ImportRow] = field(default_factory=list)
+    in_error: list[ImportRow] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The preview as its import keeps it (JSON: dates and amounts as text)."""
+        return {
+            "create": [_row_json(row) for row in self.to_create],
+            "update": [_row_json(row) for row in self.to_update],
+            "errors": [
+                {"line": row.line, "values": row.values, "errors": row.errors}
+                for row in self.in_error
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportPreview":
+        def rows(key: str) -> list[ImportRow]:
+            return [
+                ImportRow(line=row["line"], values={}, data=_from_json(row["data"]), pk=row["pk"])
+                for row in data.get(key, [])
+            ]
+
+        return cls(
+            to_create=rows("create"),
+            to_update=rows("update"),
+            in_error=[
+                ImportRow(line=row["line"], values=row["values"], errors=row["errors"])
+                for row in data.get("errors", [])
+            ],
+        )
 
 
-@dataclass(frozen=True)
-class StoredImport:
-    token: str
-    name: str
-    sha256: str
+def _row_json(row: ImportRow) -> dict:
+    data = {name: _plain(value) for name, value in row.data.items()}
+    return {"line": row.line, "pk": row.pk, "data": data}
 
 
-def beneficiary_import_preview(*, organization: Organization, file) -> ImportPreview:
+def _plain(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | str) or value is None:
+        return value
+    return str(value)  # Decimal
+
+
+def _from_json(data: dict) -> dict:
+    """The row's values as the model wants them back."""
+    return {
+        name: Beneficiary._meta.get_field(name).to_python(value) for name, value in data.items()
+    }
+
+
+def beneficiary_import_preview(*, organization: Organization, file, progress=None) -> ImportPreview:
     """Reads the file and sorts its rows into created, updated (same matricule as a
-    bénéficiaire of `organization`) and in error. Writes nothing."""
+    bénéficiaire of `organization`) and in error, in a constant number of queries.
+    Writes nothing; `progress(checked, total)` is called as the rows are checked."""
     rows = beneficiary_file_rows(file)
-    beneficiary_rows_check(organization, rows)
-    preview = ImportPreview(to_create=[], to_update=[], in_error=[])
-    for row in rows:
-        if row.errors:
+    numbers = {row.values.get("matricule", "") for row in rows} - {""}
+    existing = beneficiaries_by_employee_number(organization, numbers, FIELDS)
+    rules = RowRules.load(organization)
+    duplicates = _duplicate_employee_numbers(rows)
+    step = max(1, -(-len(rows) // PROGRESS_STEPS))
+    preview = ImportPreview()
+    for index, row in enumerate(rows, start=1):
+        number = row.values.get("matricule", "")
+        current = existing.get(number)
+        row.data, errors = _cells(row, current, rules)
+        row.pk = current["pk"] if current else None
+        for name, message in check_row(row.data, rules, pk=row.pk).items():
+            column = COLUMN_BY_FIELD.get(name, ROW_COLUMN)
+            errors.setdefault(column, message)
+        if number in duplicates:
+            errors["matricule"] = (
+                "Ce matricule figure sur plusieurs lignes du fichier\u00a0: "
+                f"lignes {', '.join(map(str, duplicates[number]))}."
+            )
+        if errors:
+            row.errors, row.data, row.pk = _in_file_order(errors), {}, None
             preview.in_error.append(row)
-        elif row.instance.pk:
+        elif row.pk:
             preview.to_update.append(row)
         else:
             preview.to_create.append(row)
+        if progress is not None and index % step == 0 and index < len(rows):
+            progress(index, len(rows))
     return preview
 
 
-# Writing
+COLUMN_BY_FIELD = {column.field: column.name for column in COLUMNS}
+COLUMN_ORDER = {column.name: position for position, column in enumerate(COLUMNS)}
+
+
+def _in_file_order(errors: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(errors.items(), key=lambda item: COLUMN_ORDER.get(item[0], -1)))
+
+
+def _duplicate_employee_numbers(rows) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = {}
+    for row in rows:
+        number = row.values.get("matricule", "")
+        if number:
+            lines.setdefault(number, []).append(row.line)
+    return {number: found for number, found in lines.items() if len(found) > 1}
+
+
+def _cells(row: ImportRow, existing: dict | None, rules: RowRules) -> tuple[dict, dict]:
+    """The row's values by field, and the cells that could not be read. A column the file
+    lacks keeps the bénéficiaire's current value (or the default for a new one)."""
+    if existing:
+        data = {name: existing[name] for name in FIELDS}
+    else:
+        data = dict.fromkeys(FIELDS, "")
+        data["usual_booklets"] = 1
+    errors = {}
+    for column in COLUMNS:
+        value = row.values.get(column.name)
+        if value is None or (column.name == "carnets" and not value):
+            continue
+        try:
+            data[column.field] = cell_value(column.name, value, rules.categories) if value else ""
+        except ValueError as error:
+            errors[column.name] = str(error)
+    for name in ("birth_date", "usual_usage_category"):
+        if data[name] == "":
+            data[name] = None
+    data["usual_usage_category_id"] = data.pop("usual_usage_category")
+    return data, errors
+
+
+# The import: upload, check (task), confirmation
 
 
 @transaction.atomic
-def beneficiary_import_apply(
-    *, organization: Organization, preview: ImportPreview
-) -> tuple[int, int]:
-    """Creates and updates every row of the preview, all or nothing, in a constant number
-    of queries per batch of 500; refuses a preview with any row in error. Returns
-    (created, updated)."""
+def beneficiary_import_start(
+    *, organization: Organization, user: User, upload: File
+) -> BeneficiaryImport:
+    """Keeps the uploaded file and queues its check (`beneficiary_import_check`)."""
+    beneficiary_import = BeneficiaryImport(organization=organization, created_by=user)
+    upload.seek(0)
+    beneficiary_import.file.save("import.bin", upload, save=False)
+    beneficiary_import.save()
+    enqueue_on_commit("cesu_orders.tasks.check_beneficiary_import", beneficiary_import.pk)
+    return beneficiary_import
+
+
+def beneficiary_import_check(*, import_id: int) -> None:
+    """The task: reads and checks the file into the import's preview, or records why the
+    whole file is refused. Claimed by a conditional UPDATE, so a task delivered twice
+    checks once; its progress is written as it goes (no transaction around it: the page
+    reads it meanwhile)."""
+    claimed = BeneficiaryImport.objects.filter(
+        pk=import_id, status=BeneficiaryImport.Status.PENDING
+    ).update(status=BeneficiaryImport.Status.CHECKING)
+    if not claimed:
+        return
+    beneficiary_import = BeneficiaryImport.objects.select_related("organization").get(pk=import_id)
+
+    def progress(checked: int, total: int) -> None:
+        BeneficiaryImport.objects.filter(pk=import_id).update(
+            rows_checked=checked, rows_total=total
+        )
+
+    try:
+        with beneficiary_import.file.open("rb") as file:
+            preview = beneficiary_import_preview(
+                organization=beneficiary_import.organization, file=file, progress=progress
+            )
+    except BeneficiaryImportError as refused:
+        BeneficiaryImport.objects.filter(pk=import_id).update(
+            status=BeneficiaryImport.Status.REFUSED, refusal=" ".join(refused.messages)
+        )
+        beneficiary_import.file.delete(save=False)
+        return
+    total = len(preview.to_create) + len(preview.to_update) + len(preview.in_error)
+    BeneficiaryImport.objects.filter(pk=import_id).update(
+        status=BeneficiaryImport.Status.READY,
+        preview=preview.as_json(),
+        rows_checked=total,
+        rows_total=total,
+    )
+
+
+@transaction.atomic
+def beneficiary_import_apply(*, beneficiary_import: BeneficiaryImport) -> tuple[int, int]:
+    """Writes every row of the import's preview, all or nothing, in a constant number of
+    queries; refuses a preview with any row in error, and an
+    import already written (two clicks: the second is refused by the conditional UPDATE
+    that claims it). Returns (created, updated)."""
+    claimed = BeneficiaryImport.objects.filter(
+        pk=beneficiary_import.pk, status=BeneficiaryImport.Status.READY
+    ).update(status=BeneficiaryImport.Status.APPLYING)
+    if not claimed:
+        raise ImportAlreadyDone
+    preview = ImportPreview.from_json(
+        BeneficiaryImport.objects.values_list("preview", flat=True).get(pk=beneficiary_import.pk)
+    )
+    created, updated = _write(beneficiary_import.organization, preview)
+    BeneficiaryImport.objects.filter(pk=beneficiary_import.pk).update(
+        status=BeneficiaryImport.Status.DONE,
+        preview={},
+        created_count=created,
+        updated_count=updated,
+    )
+    transaction.on_commit(lambda: beneficiary_import.file.delete(save=False))
+    return created, updated
+
+
+def _write(organization: Organization, preview: ImportPreview) -> tuple[int, int]:
     if preview.in_error:
         raise BeneficiaryImportError(
             "Le fichier contient des lignes en erreur\u00a0: corrigez-le puis importez-le de "
             "nouveau."
         )
+    catalogue = Catalogue.load()
     now = timezone.now()
-    created = [row.instance for row in preview.to_create]
-    updated = [row.instance for row in preview.to_update]
-    for beneficiary in [*created, *updated]:
-        beneficiary.organization = organization
-        beneficiary.sort_name = beneficiary_sort_name(
-            last_name=beneficiary.last_name, first_name=beneficiary.first_name
-        )
-        beneficiary.updated_at = now
-    for beneficiary in updated:
-        # Rows to update are written as an upsert on (organization, employee number):
-        # one INSERT … ON CONFLICT DO UPDATE per batch, far cheaper than bulk_update's
-        # CASE per column. The primary key must not take part in the INSERT.
-        beneficiary.pk = None
+    created, updated = [], []
+    for rows, found in ((preview.to_create, created), (preview.to_update, updated)):
+        for row in rows:
+            _check_catalogue(row.data, catalogue)
+            beneficiary = Beneficiary(organization=organization, **row.data)
+            beneficiary.sort_name = beneficiary_sort_name(
+                last_name=beneficiary.last_name, first_name=beneficiary.first_name
+            )
+            beneficiary.updated_at = now
+            found.append(beneficiary)
+    update_fields = [
+        name for name in [*FIELDS, "sort_name", "updated_at"] if name != "employee_number"
+    ]
     try:
         with transaction.atomic():
-            Beneficiary.objects.bulk_create(created, batch_size=BATCH_SIZE)
+            # One INSERT for the rows to create, one for the rows to update (on SQLite, as
+            # few as its parameter limit allows): the queries do not grow with the file.
+            Beneficiary.objects.bulk_create(created)
+            # Rows to update are written as an upsert on (organization, employee number):
+            # INSERT … ON CONFLICT DO UPDATE, far cheaper than bulk_update's CASE per column.
             Beneficiary.objects.bulk_create(
                 updated,
-                batch_size=BATCH_SIZE,
                 update_conflicts=True,
                 unique_fields=["organization", "employee_number"],
-                update_fields=[
-                    f for f in [*FIELDS, "sort_name", "updated_at"] if f != "employee_number"
-                ],
+                update_fields=update_fields,
             )
     except IntegrityError as error:
         # Another manager gave one of these matricules in the meantime.
@@ -118,68 +309,94 @@ def beneficiary_import_apply(
     return len(created), len(updated)
 
 
-# The file kept between the preview and the confirmation
+def _check_catalogue(data: dict, catalogue: Catalogue) -> None:
+    """The preview was checked against the catalogue of its day: refuse it if staff have
+    withdrawn a value it uses since."""
+    if (
+        data["usual_usage_category_id"] not in catalogue.categories
+        or data["usual_face_value"] not in catalogue.face_values
+        or data["usual_vouchers_per_booklet"] not in catalogue.booklet_sizes
+    ):
+        raise BeneficiaryImportError(CATALOGUE_CHANGED)
 
 
-def beneficiary_import_store(*, file) -> StoredImport:
-    """Keeps the uploaded file in the private storage under a fresh UUID."""
-    file.seek(0)
-    content = file.read()
-    token = uuid.uuid4().hex
-    name = private_storage().save(f"{STORAGE_PREFIX}/{token}", ContentFile(content))
-    return StoredImport(token=token, name=name, sha256=hashlib.sha256(content).hexdigest())
+# What the preview page shows
 
 
-def beneficiary_import_load(*, name: str, sha256: str) -> ContentFile:
-    """The stored file, refused when it is gone or its content changed."""
-    storage = private_storage()
-    if not name.startswith(f"{STORAGE_PREFIX}/") or not storage.exists(name):
-        raise BeneficiaryImportError(STALE)
-    with storage.open(name) as stored:
-        content = stored.read()
-    if hashlib.sha256(content).hexdigest() != sha256:
-        raise BeneficiaryImportError(STALE)
-    return ContentFile(content, name=name)
+@dataclass(frozen=True, kw_only=True)
+class ShownRow:
+    line: int
+    name: str
+    employee_number: str
+    category: str
+    voucher_format: str
+    face_value: Decimal
+    employer_share: Decimal
+    booklets: int
+    vouchers_per_booklet: int
 
 
-def beneficiary_import_discard(*, name: str) -> None:
-    private_storage().delete(name)
+@dataclass(frozen=True, kw_only=True)
+class PreviewSummary:
+    """The counts of an import's preview, every row in error (up to `shown`), and the
+    first `shown` rows to create and to update."""
+
+    to_create: int
+    to_update: int
+    in_error: int
+    errors: list[ImportRow]
+    created: list[ShownRow]
+    updated: list[ShownRow]
+    shown: int
 
 
-def beneficiary_imports_purge(
-    *, older_than: datetime.timedelta = datetime.timedelta(days=1)
-) -> int:
-    """Deletes the stored files of previews never confirmed: they hold personal data and
-    serve nothing once the preview is stale. Returns how many were deleted."""
-    storage = private_storage()
-    try:
-        # Object storage has no folders: listing the prefix is the only way to know.
-        _, names = storage.listdir(STORAGE_PREFIX)
-    except FileNotFoundError:  # on disk, before the first import
-        return 0
-    limit = timezone.now() - older_than
-    stale = [
-        f"{STORAGE_PREFIX}/{name}"
-        for name in names
-        if storage.get_modified_time(f"{STORAGE_PREFIX}/{name}") < limit
-    ]
-    for name in stale:
-        storage.delete(name)
+def preview_summary(beneficiary_import: BeneficiaryImport, *, shown: int) -> PreviewSummary:
+    data = beneficiary_import.preview
+    preview = ImportPreview.from_json(
+        {
+            "create": data["create"][:shown],
+            "update": data["update"][:shown],
+            "errors": data["errors"][:shown],
+        }
+    )
+    categories = {pk: c.label for pk, c in Catalogue.load().categories.items()}
+    civilities = dict(Beneficiary.Civility.choices)
+    formats = dict(VoucherFormat.choices)
+
+    def shown_row(row: ImportRow) -> ShownRow:
+        values = row.data
+        return ShownRow(
+            line=row.line,
+            name=f"{civilities[values['civility']]} {values['last_name']} {values['first_name']}",
+            employee_number=values["employee_number"] or "",
+            category=categories.get(values["usual_usage_category_id"], ""),
+            voucher_format=formats[values["usual_format"]],
+            face_value=values["usual_face_value"],
+            employer_share=values["usual_employer_share"],
+            booklets=values["usual_booklets"],
+            vouchers_per_booklet=values["usual_vouchers_per_booklet"],
+        )
+
+    return PreviewSummary(
+        to_create=len(data["create"]),
+        to_update=len(data["update"]),
+        in_error=len(data["errors"]),
+        errors=preview.in_error,
+        created=[shown_row(row) for row in preview.to_create],
+        updated=[shown_row(row) for row in preview.to_update],
+        shown=shown,
+    )
+
+
+def beneficiary_imports_purge(*, older_than: datetime.timedelta = KEPT_FOR) -> int:
+    """Deletes the imports older than a day, their files and previews: they hold personal
+    data and serve nothing once written or left. Returns how many were deleted."""
+    stale = list(BeneficiaryImport.objects.filter(created_at__lt=timezone.now() - older_than))
+    for beneficiary_import in stale:
+        if beneficiary_import.file:
+            beneficiary_import.file.delete(save=False)
+    BeneficiaryImport.objects.filter(pk__in=[i.pk for i in stale]).delete()
     return len(stale)
-
-
-def beneficiary_import_claim(*, token: str) -> bool:
-    """True for the first confirmation of an import only: an atomic claim in the shared
-    cache, so that two simultaneous submits cannot both import."""
-    return cache.add(_claim_key(token), True, timeout=CLAIM_TIMEOUT)
-
-
-def beneficiary_import_is_claimed(*, token: str) -> bool:
-    return bool(token) and cache.get(_claim_key(token)) is not None
-
-
-def _claim_key(token: str) -> str:
-    return f"cesu_beneficiary_import:{token}"
 
 
 def beneficiary_import_template() -> str:

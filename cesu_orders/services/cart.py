@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from common.db import insert_rows
 from common.exceptions import DomainError
 from common.formats import french_datetime
 from common.text import parse_count
@@ -29,13 +30,24 @@ from ..models import (
     Vintage,
     VoucherFormat,
 )
-from ..pricing import FeeSchedule, LineInput, OrderTotals, order_totals
-from ..selectors import Catalogue
+from ..pricing import (
+    FeeSchedule,
+    LineAmounts,
+    LineInput,
+    OrderTotals,
+    line_amounts,
+    order_totals,
+)
+from ..selectors import Catalogue, SavedLine, TableBeneficiary
 
 NBSP = "\u00a0"
 CENT = Decimal("0.01")
 MAX_BOOKLETS = 100
 ALSACE_MOSELLE = ("57", "67", "68")
+
+# Read once: `VoucherFormat.values` and `VoucherFormat(value)` rebuild lists and look
+# enum members up, for each of 2,000 lines.
+FORMAT_LABELS = dict(VoucherFormat.choices)
 
 EMPTY_ORDER = "Saisissez au moins un carnet pour un bénéficiaire avant de commander."
 
@@ -60,12 +72,13 @@ def _changed_message(cart: Cart | None) -> str:
     )
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class DraftLine:
     """One line of the order table. A value the manager typed that is not valid is None,
-    with its text kept in `raw` to show it back next to the error."""
+    with its text kept in `raw` to show it back next to the error. `beneficiary` is a
+    `TableBeneficiary` (the tuple the pages read) or a Beneficiary."""
 
-    beneficiary: Beneficiary
+    beneficiary: TableBeneficiary | Beneficiary
     usage_category_id: int | None
     voucher_format: str
     booklets: int | None
@@ -81,7 +94,7 @@ class DraftLine:
 
     @property
     def format_label(self) -> str:
-        return VoucherFormat(self.voucher_format).label
+        return FORMAT_LABELS[self.voucher_format]
 
     @property
     def is_ordered(self) -> bool:
@@ -98,13 +111,14 @@ class DraftLine:
         )
 
 
-def default_line(beneficiary: Beneficiary) -> DraftLine:
-    """The bénéficiaire's usual values, with no booklet: the manager types the quantity."""
+def default_line(beneficiary, *, usual_booklets: bool = True) -> DraftLine:
+    """The bénéficiaire's usual values, its usual number of booklets included (« Nombre de
+    carnets commandés d’habitude »), or none when `usual_booklets` is False."""
     return DraftLine(
         beneficiary=beneficiary,
         usage_category_id=beneficiary.usual_usage_category_id,
         voucher_format=beneficiary.usual_format,
-        booklets=0,
+        booklets=beneficiary.usual_booklets if usual_booklets else 0,
         vouchers_per_booklet=beneficiary.usual_vouchers_per_booklet,
         face_value=beneficiary.usual_face_value,
         employer_share=beneficiary.usual_employer_share,
@@ -132,30 +146,36 @@ def table_lines_edit(
     changes nothing."""
     lines = list(lines)
     if add is not None and add < len(lines):
+        pk = lines[add].beneficiary.pk
         index = add
-        while index + 1 < len(lines) and lines[index + 1].beneficiary == lines[index].beneficiary:
+        while index + 1 < len(lines) and lines[index + 1].beneficiary.pk == pk:
             index += 1
         lines.insert(index + 1, copy_line(lines[add]))
     elif remove is not None and remove < len(lines):
-        beneficiary = lines[remove].beneficiary
-        if sum(line.beneficiary == beneficiary for line in lines) > 1:
+        pk = lines[remove].beneficiary.pk
+        if sum(line.beneficiary.pk == pk for line in lines) > 1:
             del lines[remove]
     return lines
 
 
-def table_lines(beneficiaries: list[Beneficiary], saved_lines: list) -> tuple[list[DraftLine], int]:
-    """Every active bénéficiaire in alphabetical order, each with its saved lines (cart or
-    past order lines, any object with the CartLine fields) or its usual values. Returns
+def table_lines(
+    beneficiaries: list[TableBeneficiary], saved_lines: list[SavedLine]
+) -> tuple[list[DraftLine], int]:
+    """Every active bénéficiaire in alphabetical order, each with its saved lines (the
+    cart's, or a past order's). Without any saved line, every bénéficiaire starts from its
+    usual values and usual number of booklets; with some, a bénéficiaire left out of them
+    starts at zero booklets (the saved cart or order is what the manager chose). Returns
     the lines and how many saved lines were dropped because their bénéficiaire is no
     longer active."""
-    by_beneficiary: dict[int, list] = {}
+    by_beneficiary: dict[int, list[SavedLine]] = {}
     for saved in saved_lines:
         by_beneficiary.setdefault(saved.beneficiary_id, []).append(saved)
+    usual = not saved_lines
     lines = []
     for beneficiary in beneficiaries:
         saved = by_beneficiary.pop(beneficiary.pk, None)
         if not saved:
-            lines.append(default_line(beneficiary))
+            lines.append(default_line(beneficiary, usual_booklets=usual))
             continue
         lines.extend(
             DraftLine(
@@ -165,16 +185,11 @@ def table_lines(beneficiaries: list[Beneficiary], saved_lines: list) -> tuple[li
                 booklets=line.booklets,
                 vouchers_per_booklet=line.vouchers_per_booklet,
                 face_value=line.face_value,
-                employer_share=_saved_share(line),
+                employer_share=line.employer_share,
             )
             for line in saved
         )
     return lines, sum(len(rest) for rest in by_beneficiary.values())
-
-
-def _saved_share(line) -> Decimal:
-    share = getattr(line, "employer_share_percent", None)
-    return share if share is not None else line.employer_share
 
 
 # The rules of a line
@@ -202,7 +217,7 @@ def check_line(line: DraftLine, catalogue: Catalogue) -> None:
     if line.usage_category_id not in catalogue.categories:
         line.errors.append(f"{name}{NBSP}: choisissez une catégorie d’utilisation proposée.")
         line.usage_category_id = None
-    if line.voucher_format not in VoucherFormat.values:
+    if line.voucher_format not in FORMAT_LABELS:
         line.errors.append(f"{name}{NBSP}: choisissez papier ou e-CESU.")
     if line.booklets is None or not 0 <= line.booklets <= MAX_BOOKLETS:
         line.errors.append(
@@ -346,19 +361,62 @@ def _has_home(beneficiary: Beneficiary) -> bool:
     return bool(beneficiary.address and beneficiary.postcode and beneficiary.city)
 
 
+CART_LINE_FIELDS = [
+    "cart",
+    "position",
+    "beneficiary",
+    "usage_category",
+    "voucher_format",
+    "booklets",
+    "vouchers_per_booklet",
+    "face_value",
+    "employer_share",
+]
+
+
 # Totals
 
 
 def draft_totals(
     lines: list[DraftLine], fees: FeeSchedule, transport_mode: str
 ) -> OrderTotals | None:
-    """The totals of the ordered lines, or None when nothing is ordered yet. A paper
-    order without a transport mode yet is priced with the standard one."""
-    ordered = [line.pricing_input() for line in lines if line.is_ordered]
+    """The totals of the ordered lines (their amounts in `lines`, in order), or None when
+    nothing is ordered yet. A paper order without a transport mode yet is priced with the
+    standard one. Each distinct line is priced once (a big order holds a handful)."""
+    ordered = [line for line in lines if line.is_ordered]
     if not ordered:
         return None
     mode = transport_mode if transport_mode in TransportMode.values else TransportMode.STANDARD
-    return order_totals(lines=ordered, fees=fees, transport_mode=mode)
+    return order_totals(lines=ordered, fees=fees, transport_mode=mode, amounts=_amounts(ordered))
+
+
+def _amounts(lines: list[DraftLine]) -> list[LineAmounts]:
+    known: dict[tuple, LineAmounts] = {}
+    amounts = []
+    for line in lines:
+        key = (line.booklets, line.vouchers_per_booklet, line.face_value, line.employer_share,
+               line.voucher_format)  # fmt: skip
+        found = known.get(key)
+        if found is None:
+            found = known[key] = line_amounts(line.pricing_input())
+        amounts.append(found)
+    return amounts
+
+
+def table_prices(
+    lines: list[DraftLine], fees: FeeSchedule | None, transport_mode: str
+) -> tuple[OrderTotals | None, list[LineAmounts | None]]:
+    """The order table's money, each line priced once: the totals (None before anything
+    is ordered, or without published fees) and each line's amounts (None for a line not
+    ordered), in the table's order."""
+    if fees is not None:
+        totals = draft_totals(lines, fees, transport_mode)
+        ordered_amounts = totals.lines if totals else ()
+    else:
+        totals = None
+        ordered_amounts = _amounts([line for line in lines if line.is_ordered])
+    amounts = iter(ordered_amounts)
+    return totals, [next(amounts) if line.is_ordered else None for line in lines]
 
 
 # The cart
@@ -374,8 +432,9 @@ def cart_save(
     delivery: DeliveryChoice,
 ) -> Cart:
     """Replaces the cart by the ordered `lines` and the delivery choices, in a constant
-    number of queries. Refused with `CartChanged` when the cart is no longer at `version`,
-    the one the manager opened: nobody's work is overwritten unseen."""
+    number of queries (one INSERT for every line: `common.db.insert_rows`). Refused with
+    `CartChanged` when the cart is no longer at `version`, the one the manager opened:
+    nobody's work is overwritten unseen."""
     Cart.objects.get_or_create(organization=organization)
     cart = (
         Cart.objects.select_for_update(of=("self",))
@@ -385,20 +444,16 @@ def cart_save(
     if cart.version != version:
         raise CartChanged(cart)
     cart.lines.all().delete()
-    CartLine.objects.bulk_create(
-        CartLine(
-            cart=cart,
-            position=position,
-            beneficiary=line.beneficiary,
-            usage_category_id=line.usage_category_id,
-            voucher_format=line.voucher_format,
-            booklets=line.booklets,
-            vouchers_per_booklet=line.vouchers_per_booklet,
-            face_value=line.face_value,
-            employer_share=line.employer_share,
-        )
-        for position, line in enumerate(line for line in lines if line.is_ordered)
-    )
+    insert_rows(
+        CartLine,
+        CART_LINE_FIELDS,
+        (
+            (cart.pk, position, line.beneficiary.pk, line.usage_category_id,
+             line.voucher_format, line.booklets, line.vouchers_per_booklet, line.face_value,
+             line.employer_share)
+            for position, line in enumerate(line for line in lines if line.is_ordered)
+        ),
+    )  # fmt: skip
     cart.version += 1
     cart.delivery_target = delivery.target
     cart.delivery_address = delivery.address

@@ -15,6 +15,7 @@ from sequences import get_next_value
 
 from accounts.models import Membership, Organization, User
 from accounts.selectors import active_members
+from common.db import insert_rows
 from common.exceptions import DomainError, TransitionRefused
 from common.transitions import status_move
 from notifications.services import notify
@@ -170,32 +171,46 @@ def _order_create(
         **address,
     )
     categories = catalogue.catalogue.categories
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            position=position,
-            beneficiary=line.beneficiary,
-            beneficiary_name=str(line.beneficiary),
-            employee_number=line.beneficiary.employee_number or "",
-            beneficiary_email=line.beneficiary.email,
-            beneficiary_address=line.beneficiary.address,
-            beneficiary_postcode=line.beneficiary.postcode,
-            beneficiary_city=line.beneficiary.city,
-            usage_category_id=line.usage_category_id,
-            usage_category_label=categories[line.usage_category_id].label,
-            voucher_format=line.voucher_format,
-            booklets=line.booklets,
-            vouchers_per_booklet=line.vouchers_per_booklet,
-            vouchers=amounts.vouchers,
-            face_value=amounts.face_value,
-            employer_share_percent=line.employer_share,
-            face_total=amounts.face_total,
-            employer_share=amounts.employer_share,
-            employee_share=amounts.employee_share,
-        )
-        for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
-    )
+    insert_rows(
+        OrderLine,
+        ORDER_LINE_FIELDS,
+        (
+            (order.pk, position, b.pk, str(b), b.employee_number or "", b.email, b.address,
+             b.postcode, b.city, line.usage_category_id,
+             categories[line.usage_category_id].label, line.voucher_format, line.booklets,
+             line.vouchers_per_booklet, amounts.vouchers, amounts.face_value,
+             line.employer_share, amounts.face_total, amounts.employer_share,
+             amounts.employee_share)
+            for position, (line, amounts) in enumerate(zip(ordered, totals.lines, strict=True))
+            for b in (line.beneficiary,)
+        ),
+    )  # fmt: skip
     return order
+
+
+# Every value is copied: the line never reads the bénéficiaire or the catalogue again.
+ORDER_LINE_FIELDS = [
+    "order",
+    "position",
+    "beneficiary",
+    "beneficiary_name",
+    "employee_number",
+    "beneficiary_email",
+    "beneficiary_address",
+    "beneficiary_postcode",
+    "beneficiary_city",
+    "usage_category",
+    "usage_category_label",
+    "voucher_format",
+    "booklets",
+    "vouchers_per_booklet",
+    "vouchers",
+    "face_value",
+    "employer_share_percent",
+    "face_total",
+    "employer_share",
+    "employee_share",
+]
 
 
 def _order_number(year: int) -> str:

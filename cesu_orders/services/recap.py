@@ -23,7 +23,12 @@ from ..pricing import (
     ceiling_for,
     ceiling_warnings,
 )
-from ..selectors import OrderCatalogue, employer_share_this_year
+from ..selectors import (
+    OrderCatalogue,
+    TableBeneficiary,
+    cart_lines_with_beneficiaries,
+    employer_share_this_year,
+)
 from .cart import (
     EMPTY_ORDER,
     DeliveryChoice,
@@ -46,6 +51,7 @@ class CartReview:
     lines: list[DraftLine]
     delivery: DeliveryChoice
     problems: list[str]
+    is_empty: bool = False  # Not a line saved, not even an archived bénéficiaire's.
 
     @property
     def ordered(self) -> list[DraftLine]:
@@ -55,11 +61,11 @@ class CartReview:
 def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartReview:
     """Checks every saved line and the delivery choices again (the catalogue, a
     bénéficiaire or the date may have changed since the save), in two queries."""
-    saved = list(cart.lines.select_related("beneficiary").order_by("position"))
-    archived = sorted({str(s.beneficiary) for s in saved if s.beneficiary.archived_at})
-    active = [s for s in saved if not s.beneficiary.archived_at]
-    beneficiaries = list({s.beneficiary_id: s.beneficiary for s in active}.values())
-    lines, _ = table_lines(beneficiaries, active)
+    saved = cart_lines_with_beneficiaries(cart)
+    archived = sorted({str(b) for _, b in saved if b.archived_at})
+    active = [(line, b) for line, b in saved if not b.archived_at]
+    beneficiaries = list({b.pk: b for _, b in active}.values())
+    lines, _ = table_lines(beneficiaries, [line for line, _ in active])
     for line in lines:
         check_line(line, catalogue.catalogue)
     delivery = DeliveryChoice.of_cart(cart)
@@ -76,22 +82,24 @@ def cart_review(*, cart: Cart, catalogue: OrderCatalogue, today: date) -> CartRe
         problems.append(
             "Les frais de service ne sont pas encore publiés. Contactez le service clients."
         )
-    return CartReview(cart=cart, lines=lines, delivery=delivery, problems=problems)
+    return CartReview(
+        cart=cart, lines=lines, delivery=delivery, problems=problems, is_empty=not saved
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class RecapLine:
     line: DraftLine
     amounts: LineAmounts
     category: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class RecapGroup:
     """One bénéficiaire's lines in the recap, with their subtotal and, above the
     exemption ceiling, its warning."""
 
-    beneficiary: Beneficiary
+    beneficiary: TableBeneficiary | Beneficiary
     lines: list[RecapLine]
     totals: BeneficiaryTotals
     warning: CeilingWarning | None

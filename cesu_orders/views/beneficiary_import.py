@@ -1,6 +1,6 @@
 """« Importer des bénéficiaires », for the financeur's managers (primary and secondary):
-upload and preview, then confirmation of the same file, kept meanwhile in the private
-storage and named in the session."""
+the upload, the page of one import (its progress while its task checks the file, then
+its preview), and the confirmation that writes the preview."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -10,31 +10,27 @@ from django.views.decorators.http import require_POST
 from common.views import show_error
 
 from .. import selectors
-from ..access import funder_manager_required
-from ..forms.beneficiary_file import COLUMNS
+from ..access import beneficiary_import_for, funder_manager_required
 from ..forms.beneficiary_import import BeneficiaryImportForm
 from ..services import beneficiary_import as services
+from ..services.beneficiary_file import COLUMNS
 
-SESSION_KEY = "cesu_beneficiary_import"
-ALREADY_DONE = "Cet import a déjà été traité."
+# The rows of each kind the preview lists; the counts say how many there are in all.
+SHOWN_ROWS = 200
 
 
 @funder_manager_required
 def import_upload(request):
     form = BeneficiaryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = services.beneficiary_import_preview(
-                organization=request.organization, file=upload
-            )
-        except services.BeneficiaryImportError as error:
-            show_error(error, form=form)
-        else:
-            token = "" if preview.in_error else _remember(request, upload)
-            return render(
-                request, "cesu_orders/import_preview.html", {"preview": preview, "token": token}
-            )
+        beneficiary_import = services.beneficiary_import_start(
+            organization=request.organization, user=request.user, upload=form.cleaned_data["file"]
+        )
+        return redirect("cesu_orders:beneficiary_import_status", beneficiary_import.public_id)
+    return _upload_page(request, form)
+
+
+def _upload_page(request, form):
     context = {
         "form": form,
         "columns": COLUMNS,
@@ -43,31 +39,47 @@ def import_upload(request):
     return render(request, "cesu_orders/import_upload.html", context)
 
 
+@funder_manager_required
+def import_status(request, public_id):
+    """While the task checks the file: its progress (htmx asks again every second; without
+    JavaScript the page refreshes itself). Then the preview, or the upload form with the
+    reason the file was refused."""
+    beneficiary_import = beneficiary_import_for(request, public_id)
+    if beneficiary_import.is_checking:
+        template = (
+            "cesu_orders/includes/import_progress.html"
+            if request.htmx
+            else "cesu_orders/import_status.html"
+        )
+        return render(request, template, {"beneficiary_import": beneficiary_import})
+    if request.htmx:  # Checked meanwhile: the whole page changes.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if beneficiary_import.is_refused:
+        return _upload_page(request, BeneficiaryImportForm.refused(beneficiary_import.refusal))
+    if not beneficiary_import.is_ready:
+        messages.info(request, services.ALREADY_DONE)
+        return redirect("cesu_orders:beneficiary_list")
+    context = {
+        "beneficiary_import": beneficiary_import,
+        "preview": services.preview_summary(beneficiary_import, shown=SHOWN_ROWS),
+    }
+    return render(request, "cesu_orders/import_preview.html", context)
+
+
 @require_POST
 @funder_manager_required
-def import_confirm(request):
-    token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY) or {}
-    if not token or pending.get("token") != token:
-        if services.beneficiary_import_is_claimed(token=token):
-            return _refuse(request, ALREADY_DONE, messages.INFO)
-        return _refuse(request, services.STALE)
-    if pending["organization"] != str(request.organization.public_id):
-        return _refuse(request, services.STALE)
-    if not services.beneficiary_import_claim(token=token):
-        return _refuse(request, ALREADY_DONE, messages.INFO)
-    del request.session[SESSION_KEY]
+def import_confirm(request, public_id):
+    beneficiary_import = beneficiary_import_for(request, public_id)
     try:
-        file = services.beneficiary_import_load(name=pending["name"], sha256=pending["sha256"])
-        preview = services.beneficiary_import_preview(organization=request.organization, file=file)
-        created, updated = services.beneficiary_import_apply(
-            organization=request.organization, preview=preview
-        )
+        created, updated = services.beneficiary_import_apply(beneficiary_import=beneficiary_import)
+    except services.ImportAlreadyDone as done:
+        messages.info(request, str(done))
+        return redirect("cesu_orders:beneficiary_list")
     except services.BeneficiaryImportError as error:
         show_error(error, request=request)
         return redirect("cesu_orders:beneficiary_import")
-    finally:
-        services.beneficiary_import_discard(name=pending["name"])
     messages.success(request, _summary(created, updated))
     return redirect("cesu_orders:beneficiary_list")
 
@@ -80,32 +92,6 @@ def import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="modele-import-beneficiaires.csv"'
     return response
-
-
-def _remember(request, upload) -> str:
-    """Keeps the file until the confirmation; a newer upload replaces an older one."""
-    _forget(request)
-    stored = services.beneficiary_import_store(file=upload)
-    request.session[SESSION_KEY] = {
-        "token": stored.token,
-        "name": stored.name,
-        "sha256": stored.sha256,
-        "organization": str(request.organization.public_id),
-    }
-    return stored.token
-
-
-def _forget(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        services.beneficiary_import_discard(name=pending["name"])
-
-
-def _refuse(request, message: str, level: int = messages.ERROR):
-    messages.add_message(request, level, message)
-    if level == messages.INFO:
-        return redirect("cesu_orders:beneficiary_list")
-    return redirect("cesu_orders:beneficiary_import")
 
 
 def _summary(created: int, updated: int) -> str:

@@ -39,13 +39,13 @@ def order_recap(request):
     today = timezone.localdate()
     catalogue = OrderCatalogue.load(today=today)
     cart = selectors.cart_of(organization)
-    if cart is None or not cart.lines.exists():
+    review = cart_review(cart=cart, catalogue=catalogue, today=today) if cart else None
+    if review is None or review.is_empty:
         if request.method == "POST":  # Validated a moment ago, by this click or another.
             messages.warning(request, ALREADY_PLACED)
             return redirect("cesu_orders:order_list")
         messages.info(request, EMPTY_CART)
         return redirect("cesu_orders:order_table")
-    review = cart_review(cart=cart, catalogue=catalogue, today=today)
     recap = recap_price(
         review=review,
         catalogue=catalogue,

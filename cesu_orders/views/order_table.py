@@ -1,12 +1,21 @@
 """« Commandes » › « Commander », for the financeur's managers (primary and secondary):
 the order table pre-filled with every active bénéficiaire, « Mon panier » saved and
 shared by the managers, and the delivery calendar that htmx redraws. The rows themselves
-are built by `cesu_orders.html_rows`."""
+are built by `cesu_orders.html_rows`.
+
+The table is compact by default: each select's options are sent once per page and a
+script copies them into the rows (html_rows). A browser without JavaScript is sent to
+the full table (`?complet=1`, every row with its options) by a `<noscript>` refresh, and
+its posts carry `complet` so that its answers stay full; a page with messages to show is
+full too, so that the refresh never swallows them."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,9 +23,9 @@ from common.text import parse_count
 
 from .. import selectors
 from ..access import funder_manager_required, order_for
-from ..delivery_calendar import TransportMode, calendar_months, format_day
+from ..delivery_calendar import TransportMode, calendar_months, check_delivery_date, format_day
 from ..forms.orders import parse_table
-from ..html_rows import order_table_rows
+from ..html_rows import order_table_option_lists, order_table_rows
 from ..models import Cart, DeliveryTarget, Order
 from ..selectors import OrderCatalogue
 from ..services.cart import (
@@ -27,13 +36,15 @@ from ..services.cart import (
     calendar_postcode,
     cart_save,
     check_delivery,
-    draft_totals,
     table_has_paper,
     table_lines,
     table_lines_edit,
+    table_prices,
 )
 
 SAVED = "Votre panier est sauvegardé. Vous pourrez reprendre votre saisie plus tard."
+FULL = "complet"
+NBSP = "\u00a0"
 
 
 @funder_manager_required
@@ -53,7 +64,7 @@ def order_table(request):
     source = _reorder_source(request)
     delivery = DeliveryChoice()
     if source is not None:
-        lines, dropped = table_lines(beneficiaries, list(source.lines.all()))
+        lines, dropped = table_lines(beneficiaries, selectors.order_saved_lines(source))
         messages.info(
             request,
             f"Le tableau reprend la commande {source.number} du "
@@ -142,7 +153,8 @@ def _table_post(request, catalogue, beneficiaries, addresses, today):
     if action == "order":
         return redirect("cesu_orders:order_recap")
     messages.success(request, SAVED)
-    return redirect("cesu_orders:order_table")
+    table = reverse("cesu_orders:order_table")
+    return redirect(f"{table}?{FULL}=1" if FULL in request.POST else table)
 
 
 def _table_page(
@@ -160,12 +172,13 @@ def _table_page(
     cart_changed: bool = False,
     status: int = 200,
 ):
-    totals = (
-        draft_totals(lines, catalogue.fees, delivery.transport_mode) if catalogue.fees else None
-    )
+    totals, amounts = table_prices(lines, catalogue.fees, delivery.transport_mode)
     has_paper = table_has_paper(lines)
+    compact = _is_compact(request)
     context = {
-        "rows_html": order_table_rows(lines, catalogue.catalogue),
+        "rows_html": order_table_rows(lines, amounts, catalogue.catalogue, compact=compact),
+        "option_lists": order_table_option_lists(catalogue.catalogue) if compact else "",
+        "full_table_url": _full_table_url(request) if compact else "",
         "row_count": len(lines),
         "totals": totals,
         "vouchers_total": sum(a.vouchers for a in totals.lines) if totals else 0,
@@ -198,6 +211,19 @@ def _table_page(
     return render(request, "cesu_orders/order_table.html", context, status=status)
 
 
+def _is_compact(request) -> bool:
+    """The compact table, unless the browser asked for the full one (no JavaScript) or
+    the page has messages that a refresh would lose."""
+    asked_full = FULL in (request.POST if request.method == "POST" else request.GET)
+    return not asked_full and not len(messages.get_messages(request))
+
+
+def _full_table_url(request) -> str:
+    query = request.GET.copy()
+    query[FULL] = "1"
+    return f"{request.path}?{urlencode(query)}"
+
+
 def _transport_modes(catalogue: OrderCatalogue) -> list[dict]:
     fees = catalogue.fees.per_transport_mode if catalogue.fees else {}
     return [
@@ -225,7 +251,9 @@ def _calendar_context(
 @require_GET
 @funder_manager_required
 def order_calendar(request):
-    """The calendar alone, redrawn by htmx when the transport mode or the address changes."""
+    """The calendar alone, redrawn by htmx when the transport mode or the address changes.
+    The day chosen stays chosen when the new mode and address still allow it; otherwise
+    it is cleared and a notice next to the calendar says why."""
     addresses = selectors.delivery_addresses(request.organization)
     target = request.GET.get("delivery", "")
     address = None
@@ -233,6 +261,7 @@ def order_calendar(request):
         address = addresses.get(parse_count(target.removeprefix("address-")))
     has_paper = request.GET.get("has_paper") != "0"
     postcode = address.postcode if address else request.GET.get("homes_postcode", "")[:5]
+    postcode = (postcode or None) if has_paper else None
     delivery = DeliveryChoice(
         transport_mode=request.GET.get("transport_mode", "")
         if request.GET.get("transport_mode") in TransportMode.values
@@ -242,11 +271,26 @@ def order_calendar(request):
         delivery.date = date.fromisoformat(request.GET.get("delivery_date", ""))
     except ValueError:
         delivery.date = None
+    today = timezone.localdate()
+    notice = ""
+    if delivery.date is not None:
+        try:
+            check_delivery_date(
+                delivery.date,
+                today=today,
+                mode=delivery.transport_mode or TransportMode.STANDARD,
+                electronic=not has_paper,
+                postcode=postcode,
+            )
+        except ValidationError as refused:
+            notice = (
+                f"La date choisie, le {format_day(delivery.date, weekday=True)}, a été retirée "
+                f"du calendrier{NBSP}: elle n’est plus possible avec ce mode de transport et "
+                f"cette adresse. {' '.join(refused.messages)}"
+            )
+            delivery.date = None
     context = _calendar_context(
-        today=timezone.localdate(),
-        delivery=delivery,
-        has_paper=has_paper,
-        postcode=(postcode or None) if has_paper else None,
-        errors=None,
+        today=today, delivery=delivery, has_paper=has_paper, postcode=postcode, errors=None
     )
-    return render(request, "cesu_orders/includes/delivery_calendar.html", context)
+    context["notice"] = notice
+    return render(request, "cesu_orders/includes/delivery_calendar_update.html", context)

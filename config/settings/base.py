@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Request latency per view (config/metrics.py): first and last of the chain.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # First to see the answer last: gzip for pages, CSV and JSON (common/compression.py).
+    "common.compression.TextGZipMiddleware",
     # Static files from the web process in every environment, as in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -15,6 +15,7 @@ from notifications.services import notify
 
 from ..models import Department, Provider, ProviderCentre
 from ..reference import department_code_for_postcode
+from ..selectors import department_counts_forget
 
 NOT_A_POSTCODE = "Saisissez un code postal français à cinq chiffres."
 
@@ -71,6 +72,7 @@ def centre_save(*, centre: ProviderCentre) -> ProviderCentre:
     centre.department = department_for_postcode(centre.postcode)
     centre.search_city = search_key(centre.city)
     centre.save()
+    transaction.on_commit(department_counts_forget)
     return centre
 
 
@@ -78,6 +80,7 @@ def centre_save(*, centre: ProviderCentre) -> ProviderCentre:
 def centre_delete(*, centre: ProviderCentre) -> None:
     """Removes a centre from the profile."""
     centre.delete()
+    transaction.on_commit(department_counts_forget)
 
 
 @transaction.atomic
@@ -108,6 +111,7 @@ def provider_approve(*, provider: Provider, reviewer: User) -> Provider:
     provider.search_name = provider_search_name(provider)
     provider.reviewed_at, provider.reviewed_by = timezone.now(), reviewer
     provider.save()
+    transaction.on_commit(department_counts_forget)
     _notify_admins(provider, "directory_profile_approved")
     return provider
 

@@ -11,11 +11,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from common.text import parse_count
+
 from ..access import visible_provider
 from ..forms.search import parse_filters
 from ..models import Department, Provider, Region, Service
 from ..selectors import (
     clean_query,
+    department_counts,
     directory_search,
     listed_providers,
     provider_centres,
@@ -26,6 +29,8 @@ from ..selectors import (
 from ..services import selection as services
 
 PER_PAGE = 20
+# Nobody pages this far through a search; a forged page number costs no more.
+MAX_SEARCH_PAGE = 500
 # The questionnaire of the domiciliation request (`domiciliation` app) starts here.
 QUESTIONNAIRE_PATH = "/domiciliation/demande/"
 
@@ -39,7 +44,11 @@ def directory_home(request):
 def _list_page(request, *, template: str, departments, context: dict):
     filters = parse_filters(request.GET)
     providers = listed_providers(departments=departments, filters=filters)
-    page = Paginator(providers, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(providers, PER_PAGE)
+    if len(departments) == 1 and not filters:
+        # The département's count the home shows, kept by the selector: no second count.
+        paginator.count = department_counts().get(departments[0].pk, 0)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         template,
@@ -83,7 +92,8 @@ def department_detail(request, code):
 def search(request):
     query = request.GET.get("q", "")
     key = clean_query(query)
-    results = directory_search(key) if key else None
+    page = min(parse_count(request.GET.get("page")) or 1, MAX_SEARCH_PAGE)
+    results = directory_search(key, page=page) if key else None
     return render(
         request,
         "directory/search.html",

@@ -177,6 +177,11 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["provider", "status", "created_at"]),
+            # The case list, newest first (domiciliation/selectors.provider_cases); its
+            # search has trigram indexes on PostgreSQL (migration 0009).
+            models.Index(fields=["provider", "created_at"], name="case_provider_received"),
+            # The time of a domiciliataire's latest case change: its counts' cache key.
+            models.Index(fields=["provider", "updated_at"], name="case_provider_changed"),
             models.Index(fields=["status", "payment_due_at"], name="case_status_due"),
         ]
 

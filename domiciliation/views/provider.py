@@ -90,13 +90,17 @@ def case_list(request):
     if form.is_valid():
         status, query = form.cleaned_data["statut"], form.cleaned_data["q"]
     cases = provider_cases(request.organization, status=status, query=query)
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    status_counts = provider_case_counts(request.organization)
+    paginator = Paginator(cases, PER_PAGE)
+    if not query:  # The counts the tabs show, kept by the selector: no second count.
+        paginator.count = sum(n for code, _, n in status_counts if code == status or not status)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "status": status,
         "is_queue": status == CaseStatus.S1,
-        "status_counts": provider_case_counts(request.organization),
+        "status_counts": status_counts,
     }
     return render(request, "domiciliation/provider/case_list.html", context)
 

@@ -1,8 +1,41 @@
 // The order table without a round trip: filter by name, « + » and « − » lines, totals
 // recomputed as the manager types. The server recomputes everything on submit; without
 // this script the same buttons post the form and the page comes back updated.
+//
+// The compact table sends each select's options once, in a <template> per select name
+// (cesu_orders/html_rows.py): a row's select holds its chosen option only until this
+// script copies the shared list into it, at once when the manager reaches it, and for
+// every row a little at a time while the browser is idle.
 (function () {
   "use strict";
+
+  const FILL_CHUNK = 400;
+
+  function fill(select) {
+    if (select.dataset.filled) return;
+    const template = document.getElementById(`options-${select.name}`);
+    if (!template) return;
+    select.dataset.filled = "1";
+    const value = select.value;
+    const options = template.content.cloneNode(true);
+    const offered = [...options.children].some((option) => option.value === value);
+    if (offered) {
+      select.replaceChildren(options);
+      select.value = value;
+    } else {
+      select.append(options); // The « — » of a value no longer offered stays chosen.
+    }
+  }
+
+  function fillAll(table) {
+    const pending = [...table.querySelectorAll("tbody select:not([data-filled])")];
+    const later = window.requestIdleCallback || ((callback) => window.setTimeout(callback, 0));
+    const step = () => {
+      pending.splice(0, FILL_CHUNK).forEach(fill);
+      if (pending.length) later(step);
+    };
+    later(step);
+  }
 
   const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -145,6 +178,12 @@
   document.addEventListener("DOMContentLoaded", () => {
     const table = document.getElementById("order-table");
     if (!table) return;
+    ["focusin", "pointerdown", "mousedown"].forEach((type) => {
+      table.addEventListener(type, (event) => {
+        if (event.target instanceof HTMLSelectElement) fill(event.target);
+      }, true);
+    });
+    fillAll(table);
     const filterBox = document.querySelector("[data-filter]");
     filterBox.hidden = false;
     filterBox.querySelector("input").addEventListener("input", (event) => filter(table, event.target.value));

@@ -477,7 +477,9 @@ def test_an_employee_number_taken_meanwhile_is_a_field_error_not_a_500(
 ):
     _beneficiary(org_a, employee_number="A042", last_name="Dupont")
     # Another manager saved A042 after this form checked it: the database refuses.
-    monkeypatch.setattr(BeneficiaryForm, "_employee_number_taken", lambda self, value: False)
+    monkeypatch.setattr(
+        "cesu_orders.forms.beneficiaries.employee_number_owner", lambda organization, number: None
+    )
     client.force_login(alice)
 
     response = client.post(CREATE, _post_data(employee_number="A042", confirmed="on"))

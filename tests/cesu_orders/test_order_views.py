@@ -412,7 +412,9 @@ def test_the_history_filters_by_year_and_status(
     assert client.get(HISTORY + "?annee=abc&statut=zzz").status_code == 200
 
 
-def test_the_detail_shows_lines_timeline_and_downloads(client, alice, org_a, address, people):
+def test_the_detail_shows_lines_timeline_and_downloads(
+    client, alice, org_a, address, people, django_capture_on_commit_callbacks
+):
     order = place(org_a, alice, [line(people[1], booklets=2)], delivery_to(address))
     client.force_login(alice)
     page = client.get(reverse("cesu_orders:order_detail", args=[order.public_id])).content.decode()
@@ -423,8 +425,12 @@ def test_the_detail_shows_lines_timeline_and_downloads(client, alice, org_a, add
     response = client.get(reverse("cesu_orders:invoice_download", args=[invoice.public_id]))
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{invoice.number}.pdf"' in response["Content-Disposition"]
-    pdf = client.get(reverse("cesu_orders:order_recap_pdf", args=[order.public_id]))
-    assert pdf.content.startswith(b"%PDF")
+    recap = reverse("cesu_orders:order_recap_pdf", args=[order.public_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(recap)
+    pdf = client.get(recap)
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert f'filename="commande-{order.number}.pdf"' in pdf["Content-Disposition"]
 
 
 def test_the_invoice_is_rendered_on_download_when_the_task_has_not_run(

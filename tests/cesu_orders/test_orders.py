@@ -358,11 +358,16 @@ def test_the_invoice_pdf_has_the_legal_mentions_and_the_totals(order):
     assert "40 €" in text
 
 
-def test_page_email_pdf_and_csv_agree_to_the_cent(client, alice, order):
+def test_page_email_pdf_and_csv_agree_to_the_cent(
+    client, alice, order, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
     page = client.get(f"/cesu/commandes/{order.public_id}/").content.decode()
     email = next(m for m in mail.outbox if "prise en charge" in m.subject).body
-    pdf = _pdf_text(client.get(f"/cesu/commandes/{order.public_id}/recapitulatif.pdf").content)
+    recap = f"/cesu/commandes/{order.public_id}/recapitulatif.pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(recap)  # Queues its task.
+    pdf = _pdf_text(b"".join(client.get(recap).streaming_content))
     rows = list(order_export_rows(Order.objects.filter(pk=order.pk)))
     assert "600,00\u00a0€" in page
     assert "618,12\u00a0€" in page

@@ -1,9 +1,15 @@
 import re
+from decimal import Decimal
 
 from django.core import mail
 from playwright.sync_api import expect
 
 from cesu_orders.models import Cart, Order, OrderStatus
+from common.money import format_euros
+
+
+def _euros(text: str) -> Decimal:
+    return Decimal(text.replace("\u202f", "").replace("\u00a0€", "").replace(",", "."))
 
 
 def test_a_manager_orders_with_a_saved_cart_and_staff_marks_it_made(portal, demo):
@@ -16,12 +22,14 @@ def test_a_manager_orders_with_a_saved_cart_and_staff_marks_it_made(portal, demo
     expect(page).to_have_url(re.compile(r"/cesu/commandes/nouvelle/$"))
     portal.assert_accessible()
 
-    # Two lines for Bernard Lucas: the usual one and a « + » line at 10 €.
+    # Every bénéficiaire starts at its usual booklets. Two lines for Bernard Lucas: the
+    # usual one at 2 booklets instead of 1 (20 €), and a « + » line at 10 €: 300 € more.
+    usual = _euros(page.locator("[data-total-face]").text_content())
     page.get_by_label("Carnets, Bernard Lucas").fill("2")
     page.get_by_role("button", name="Ajouter une ligne pour Bernard Lucas").click()
     page.get_by_label("Carnets, Bernard Lucas").nth(1).fill("1")
     page.get_by_label("Valeur faciale, Bernard Lucas").nth(1).select_option(label="10,00\u00a0€")
-    expect(page.locator("[data-total-face]")).to_have_text("500,00\u00a0€")
+    expect(page.locator("[data-total-face]")).to_have_text(format_euros(usual + 300))
     page.get_by_label("Filtrer par nom").fill("bern")
     expect(page.get_by_label("Carnets, Martin Émilie")).to_be_hidden()
     expect(page.get_by_label("Carnets, Bernard Lucas").nth(1)).to_be_visible()

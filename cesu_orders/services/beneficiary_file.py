@@ -1,6 +1,7 @@
 """Reading a bénéficiaire file for « Importer des bénéficiaires »: what the file must look
 like (CSV or XLSX, its columns, its limits), read into rows of cells by column name, or
-refused as a whole. The rows' content is checked by forms/beneficiary_import.py."""
+refused as a whole, and a cell's text as the value it means. The one place the file is
+opened. The rows' content is checked by services/beneficiary_import.py."""
 
 import csv
 import datetime
@@ -18,12 +19,12 @@ from common.exceptions import DomainError
 from common.text import fold
 from common.uploads import ArchiveRefused, archive_check
 
-from ..models import Beneficiary
+from ..models import Beneficiary, VoucherFormat
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
-# A file is read whole and each row validated by a form: cap what one request may cost,
-# whatever size the file declares.
-MAX_ROWS = 5000
+# A file is read whole by a task (services/beneficiary_import.py): cap what one import
+# may cost, whatever size the file declares. 20,000 rows take a few seconds.
+MAX_ROWS = 20_000
 MAX_COLUMNS = 40
 MAX_LINES = 10 * MAX_ROWS  # blank lines included
 # 5,000 rows of 40 cells are a few megabytes of XML: far more is a file built to exhaust
@@ -118,15 +119,17 @@ EMPTY = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
-    """One line of the file: its raw cells, then either the bénéficiaire it creates or
-    updates (`instance`, not saved yet) or the reason of each wrong cell."""
+    """One line of the file: its raw cells by column, then either the bénéficiaire's
+    values by field (`data`, checked) and `pk`, the bénéficiaire it updates, or the reason
+    of each wrong cell by column."""
 
     line: int
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
-    instance: Beneficiary | None = None
+    data: dict[str, object] = field(default_factory=dict)
+    pk: int | None = None
 
     @property
     def error_cells(self) -> list[tuple[str, str, str]]:
@@ -291,3 +294,60 @@ def _header_key(cell: str) -> str:
 
 def _quoted(names: list[str]) -> str:
     return ", ".join(f"«\u00a0{name}\u00a0»" for name in names)
+
+
+# A cell's text as a value
+
+CIVILITIES = {
+    "madame": Beneficiary.Civility.MADAME,
+    "mme": Beneficiary.Civility.MADAME,
+    "monsieur": Beneficiary.Civility.MONSIEUR,
+    "m": Beneficiary.Civility.MONSIEUR,
+    "mr": Beneficiary.Civility.MONSIEUR,
+}
+FORMATS = {
+    "papier": VoucherFormat.PAPER,
+    "paper": VoucherFormat.PAPER,
+    "e-cesu": VoucherFormat.ELECTRONIC,
+    "ecesu": VoucherFormat.ELECTRONIC,
+    "electronique": VoucherFormat.ELECTRONIC,
+    "electronic": VoucherFormat.ELECTRONIC,
+}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def cell_value(column: str, value: str, categories: dict[str, int]):
+    """A cell's text → the value the rules expect (services/beneficiary_rules.py);
+    ValueError with a French reason when the text cannot mean anything. `categories`:
+    the active usage categories by folded code and label."""
+    if column == "civilite":
+        return _lookup(CIVILITIES, value.rstrip("."), "Indiquez Madame ou Monsieur.")
+    if column == "type_cesu":
+        return _lookup(FORMATS, value, "Indiquez papier ou e-CESU.")
+    if column == "categorie":
+        return _lookup(
+            categories,
+            value,
+            "Catégorie inconnue\u00a0: indiquez le code ou le libellé d’une catégorie proposée.",
+        )
+    if column == "date_naissance":
+        return _parse_date(value)
+    if column in ("valeur_faciale", "part_patronale"):
+        return re.sub(r"[\s\u00a0\u202f€%]", "", value).replace(",", ".")
+    return value
+
+
+def _lookup(choices: dict, value: str, reason: str):
+    try:
+        return choices[fold(value)]
+    except KeyError:
+        raise ValueError(reason) from None
+
+
+def _parse_date(value: str) -> datetime.date:
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, date_format).date()
+        except ValueError:
+            continue
+    raise ValueError("Date invalide\u00a0: écrivez-la JJ/MM/AAAA, par exemple 14/07/1985.")
