@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.pdf import render_pdf
 
-from .forms.beneficiary_file import COLUMNS, MAX_ROWS
+from .services.beneficiary_file import COLUMNS, MAX_ROWS
 from .models import Document, ExemptionCeiling, TermsOfSale, UsageCategory
 
 # « Crédit d’impôt famille »: 25 % of the aid paid (CGI art. 244 quater F).

@@ -16,11 +16,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accounts.models import Membership
+from cesu_orders.models import BeneficiaryImport
 from cesu_orders.services.beneficiary_import import (
-    BeneficiaryImportError,
-    beneficiary_import_discard,
-    beneficiary_import_load,
-    beneficiary_import_store,
+    beneficiary_import_start,
     beneficiary_imports_purge,
 )
 from common.queue import enqueue
@@ -32,7 +31,7 @@ from domiciliation.services.signatures import signature_request_code, signature_
 from notifications import sms
 from notifications.models import Notification
 from notifications.services import MAX_ATTEMPTS
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.common.factories import pdf_bytes
 from tests.domiciliation.factories import accepted_case
 from tests.notifications.factories import NotificationFactory
@@ -94,16 +93,25 @@ def test_a_replaced_proof_serves_the_new_object_and_keeps_the_version_decided_on
     assert len(PdfReader(io.BytesIO(kept)).pages) == 1
 
 
+def _import(content: bytes):
+    """A bénéficiaire import as the upload page starts it (the file kept, its check
+    queued), by a primary manager of a financeur."""
+    manager = MembershipFactory(role=Membership.Role.PRIMARY)
+    return beneficiary_import_start(
+        organization=manager.organization, user=manager.user, upload=ContentFile(content)
+    )
+
+
 def test_an_import_file_is_kept_read_back_and_deleted_in_the_bucket(s3_server, prefix, in_bucket):
     content = "Matricule;Nom;Prénom\r\n42;Durand;Camille\r\n".encode()
-    stored = beneficiary_import_store(file=ContentFile(content))
-    assert s3_server.keys(prefix) == [f"{stored.name}"]
-    assert beneficiary_import_load(name=stored.name, sha256=stored.sha256).read() == content
+    beneficiary_import = _import(content)
+    assert s3_server.keys(prefix) == [beneficiary_import.file.name]
+    with beneficiary_import.file.open("rb") as file:
+        assert file.read() == content
 
-    beneficiary_import_discard(name=stored.name)
+    assert beneficiary_imports_purge(older_than=timedelta(0)) == 1
     assert s3_server.keys(prefix) == []
-    with pytest.raises(BeneficiaryImportError, match="plus disponible"):
-        beneficiary_import_load(name=stored.name, sha256=stored.sha256)
+    assert not BeneficiaryImport.objects.exists()
 
 
 def test_the_retention_purge_lists_the_bucket_and_deletes_only_what_is_older(
@@ -111,7 +119,7 @@ def test_the_retention_purge_lists_the_bucket_and_deletes_only_what_is_older(
 ):
     kept = in_bucket.save("help/kept.pdf", ContentFile(pdf_bytes()))
     for _ in range(2):
-        beneficiary_import_store(file=ContentFile(b"Matricule\r\n1\r\n"))
+        _import(b"Matricule\r\n1\r\n")
     assert beneficiary_imports_purge() == 0  # younger than a day: kept
     assert len(s3_server.keys(prefix)) == 3
     # Once the retention is over (here: none), the import files go, nothing else.
