@@ -28,6 +28,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # No access log of gunicorn's own: each request is already a JSON line of the portal's
 # log, with its request id (config/logging.py).
 accesslog = None
+# No control socket (gunicorn 25's `gunicornc`): nothing here uses it, and two nodes on one
+# host would share its default path ($HOME/.gunicorn/gunicorn.ctl).
+control_socket_disable = True
 
 
 def on_starting(server):

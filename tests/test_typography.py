@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -16,6 +15,7 @@ from cesu_orders.models import Document, Order
 from cesu_orders.services.invoices import invoice_pdf_bytes
 from domiciliation.services.documents import attestation_pdf, contract_pdf
 from domiciliation.services.documents import invoice_pdf as domiciliation_invoice_pdf
+from tests.cesu_orders.factories import recap_pdf_bytes
 from tests.support.pages import ROLES, pages_per_role, paid_demo_case
 from tests.support.typography import html_text, html_typography_faults, typography_faults
 
@@ -40,8 +40,7 @@ def test_every_pdf_of_the_demo_reads_with_french_typography(
     with django_capture_on_commit_callbacks(execute=True):
         case = paid_demo_case()
     order = Order.objects.filter(organization__name="Demo Industries").first()
-    client.force_login(User.objects.get(username="C100001"))
-    recap = client.get(reverse("cesu_orders:order_recap_pdf", args=[order.public_id])).content
+    recap = recap_pdf_bytes(order)
     pdfs = {
         "récapitulatif de commande": recap,
         "facture CESU": invoice_pdf_bytes(order.invoices.first()),

@@ -253,3 +253,10 @@ def table_post(people, address, *, lines=None, action="save", version=0, **extra
                 posted[name].append(row[name])
     data.update(posted)
     return data
+
+
+def recap_pdf_bytes(order) -> bytes:
+    """« Récapitulatif PDF » as its task makes it (the view serves the stored file)."""
+    from cesu_orders.services.order_files import ORDER_FILES
+
+    return ORDER_FILES["recap_pdf"].make(order)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from common.formats import french_datetime
 from domiciliation.models import Case, CaseStatus
 from tests.domiciliation.factories import pdf_bytes
+from tests.support.browser import loaded_image_width
 
 
 def _review(page, proof_label, state, reason=None):
@@ -48,7 +49,7 @@ def test_a_domiciliataire_instructs_and_accepts_a_case(portal, demo, tmp_path):
         "img", name="Première page de Pièce d’identité du représentant légal"
     )
     expect(preview).to_be_visible()
-    assert preview.evaluate("image => image.complete && image.naturalWidth") == 1000
+    assert loaded_image_width(preview) == 1000
     expect(page.locator("iframe")).to_have_count(0)
     portal.assert_accessible()
     portal.screenshot("instruction-proofs")

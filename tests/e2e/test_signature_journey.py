@@ -10,6 +10,7 @@ from accounts.models import User
 from domiciliation.models import Case, CaseStatus, Invoice
 from notifications import sms
 from tests.domiciliation.factories import accept
+from tests.support.browser import loaded_image_width
 
 DEMO_ADMIN_MOBILE = "+33698765432"
 
@@ -34,7 +35,7 @@ def _read_the_contract(page):
     scroll on. The picture is loaded, and the wheel scrolls the page, not a viewer."""
     preview = page.get_by_role("img", name=re.compile("^Première page du contrat"))
     expect(preview).to_be_visible()
-    assert preview.evaluate("image => image.complete && image.naturalWidth") == 1000
+    assert loaded_image_width(preview) == 1000
     preview.hover()
     before = page.evaluate("window.scrollY")
     page.mouse.wheel(0, 400)

@@ -13,7 +13,7 @@ PHONE = {"width": 390, "height": 844}
 
 def test_a_correction_in_s1_is_shown_to_the_domiciliataire(portal, demo):
     page = portal.page
-    case = Case.objects.get(client_file__owner__username="client@demo.example")
+    case = Case.objects.get(client_file__company_name="Rousseau Conseil")
     portal.login("client@demo.example")
 
     portal.goto(f"/domiciliation/dossier/{case.client_file.public_id}/etape/1/")

@@ -62,9 +62,10 @@ def test_a_manager_generates_downloads_and_sends_the_attestations(portal, demo):
     year = timezone.localdate().year - 1
     page.set_viewport_size(DESKTOP)
     portal.login("C100001")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Obligations annuelles"
-    ).click()
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    # « Données financeur » › « Obligations annuelles », the way to « Bénéficiaires ».
+    menu.get_by_role("link", name="Données financeur").click()
+    menu.get_by_role("link", name="Obligations annuelles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Attestations annuelles {year}")
     expect(page.get_by_role("rowheader", name="Martin Émilie")).to_be_visible()
     _both_sizes(portal, "attestations")

@@ -19,6 +19,11 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class WebNode(LoggedServer):
+    # A worker imports the whole portal before its first answer: on a loaded two-core
+    # machine, with the other node, the S3 server and the worker booting alongside, that
+    # took over a minute.
+    READY_TIMEOUT = 180
+
     def __init__(self, name: str, *, directory: Path, env: dict[str, str], workers: int = 1):
         self.name = name
         self.port = free_port()
