@@ -6,11 +6,14 @@ import csv
 import datetime
 import io
 import string
+import time
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -501,3 +504,25 @@ def test_without_beneficiaries_the_template_has_the_example_line(org_a):
     rows = services.payroll_template_rows(org_a)
 
     assert rows[1] == [column.example for column in services.COLUMNS]
+
+
+def test_2000_lines_go_from_upload_to_the_cart_in_under_10_seconds(client, alice, org_a, upload):
+    people = BeneficiaryFactory.create_batch(2000, organization=org_a)
+    Beneficiary.objects.filter(pk__in=[p.pk for p in people]).update(
+        employee_number=Concat(Value("E"), Cast("pk", CharField()))
+    )
+    lines = [
+        f"E{p.pk};;;;garde-enfants;papier;{'2' if n % 2 else ''};{'' if n % 2 else '300'}"
+        for n, p in enumerate(people)
+    ]
+    client.force_login(alice)
+    started = time.monotonic()
+
+    page = upload(csv_file(HEADER, *lines))
+    confirmed = client.post(confirm_url(page))
+
+    elapsed = time.monotonic() - started
+    assert confirmed.url == TABLE_URL
+    assert CartLine.objects.filter(booklets=2).count() == 2000
+    print(f"payroll import of 2,000 lines: {elapsed:.2f} s")
+    assert elapsed < 10, f"{elapsed:.2f} s"
