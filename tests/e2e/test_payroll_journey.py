@@ -8,15 +8,6 @@ from playwright.sync_api import expect
 
 from cesu_orders.models import Cart
 
-WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def _shots(portal, name):
-    for label, size in WIDTHS.items():
-        portal.page.set_viewport_size(size)
-        portal.screenshot(f"{name}-{label}")
-    portal.page.set_viewport_size(WIDTHS["desktop"])
-
 
 def test_a_manager_fills_the_cart_from_a_payroll_file(portal, demo, tmp_path):
     page = portal.page
@@ -25,7 +16,7 @@ def test_a_manager_fills_the_cart_from_a_payroll_file(portal, demo, tmp_path):
     page.get_by_role("link", name="Importer un fichier de paie").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer un fichier de paie")
     portal.assert_accessible()
-    _shots(portal, "payroll-upload")
+    portal.screenshots("payroll-upload")
 
     # The template is a sample file: the financeur's first bénéficiaires, usual order.
     with page.expect_download() as download:
@@ -50,7 +41,7 @@ def test_a_manager_fills_the_cart_from_a_payroll_file(portal, demo, tmp_path):
     expect(page.get_by_role("heading", name="En erreur (1)")).to_be_visible()
     expect(page.get_by_role("button", name="Mettre au panier")).to_have_count(0)
     portal.assert_accessible()
-    _shots(portal, "payroll-preview-errors")
+    portal.screenshots("payroll-preview-errors")
 
     page.get_by_role("link", name="Importer un fichier corrigé").click()
     page.get_by_label("Fichier CSV ou Excel (.xlsx)").set_input_files(sample)
@@ -58,12 +49,12 @@ def test_a_manager_fills_the_cart_from_a_payroll_file(portal, demo, tmp_path):
     expect(page.get_by_role("heading", name="Lignes à mettre au panier (5)")).to_be_visible()
     expect(page.get_by_role("heading", name="Salariés inconnus (0)")).to_be_visible()
     portal.assert_accessible()
-    _shots(portal, "payroll-preview")
+    portal.screenshots("payroll-preview")
 
     page.get_by_role("button", name="Mettre au panier").click()
     expect(page).to_have_url(re.compile(r"/cesu/commandes/nouvelle/"))
     expect(page.get_by_text("5 lignes du fichier de paie ajoutées au panier")).to_be_visible()
     portal.assert_accessible()
-    _shots(portal, "payroll-cart")
+    portal.screenshots("payroll-cart")
     cart = Cart.objects.get(organization__name="Demo Industries")
     assert cart.lines.count() == 5
