@@ -526,3 +526,23 @@ def test_2000_lines_go_from_upload_to_the_cart_in_under_10_seconds(client, alice
     assert CartLine.objects.filter(booklets=2).count() == 2000
     print(f"payroll import of 2,000 lines: {elapsed:.2f} s")
     assert elapsed < 10, f"{elapsed:.2f} s"
+
+
+def test_while_the_task_checks_the_page_shows_its_progress(client, bob, org_a):
+    payroll_import = BeneficiaryImport.objects.create(
+        organization=org_a,
+        kind=BeneficiaryImport.Kind.PAYROLL,
+        file="x.bin",
+        status=BeneficiaryImport.Status.CHECKING,
+        rows_total=2000,
+        rows_checked=500,
+    )
+    url = reverse("cesu_orders:payroll_import_status", args=[payroll_import.public_id])
+    client.force_login(bob)
+
+    page = client.get(url).content.decode()
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert f'<a href="{TABLE_URL}">Commander</a> › Importer' in page
+    assert "500 lignes vérifiées sur 2" in fragment
+    assert "<h1" not in fragment
