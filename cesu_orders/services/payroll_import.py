@@ -485,10 +485,11 @@ def payroll_preview_summary(payroll_import: BeneficiaryImport, *, shown: int) ->
     )
     names = {
         pk: (f"{last} {first}", number or "")
-        for pk, last, first, number in Beneficiary.objects.filter(
-            organization=payroll_import.organization,
-            pk__in={line["pk"] for line in lines[:shown]},
-        ).values_list("pk", "last_name", "first_name", "employee_number")
+        for pk, last, first, number in Beneficiary.objects.for_organization(
+            payroll_import.organization
+        )
+        .filter(pk__in={line["pk"] for line in lines[:shown]})
+        .values_list("pk", "last_name", "first_name", "employee_number")
     }
     categories = {pk: c.label for pk, c in Catalogue.load().categories.items()}
     formats = dict(VoucherFormat.choices)
