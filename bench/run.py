@@ -68,6 +68,8 @@ def seed(*, seeded: bool) -> dict:
         for size, runs in scenarios.IMPORT_RUNS.items():
             for run in range(runs):
                 tenants.import_funder(f"{size}-{run}")
+        for run in range(scenarios.PAYROLL_RUNS):
+            tenants.payroll_funder(f"{scenarios.PAYROLL_SIZE}-{run}", scenarios.PAYROLL_SIZE)
         tenants.large_directory(PROVIDERS, CENTRES)
         tenants.large_case_load(CASES)
     case_id = str(Case.objects.get(client_file__company_name="Rousseau Conseil").public_id)
@@ -78,7 +80,9 @@ def seed(*, seeded: bool) -> dict:
     seconds = time.monotonic() - started
     print(f"Seeded in {seconds:.0f} s.", flush=True)
     files = {size: tenants.import_file(size) for size in scenarios.IMPORT_SIZES}
-    return {"password": seeding.PASSWORD, "case_id": case_id, "files": files, "seconds": seconds}
+    payroll = tenants.payroll_file(scenarios.PAYROLL_SIZE)
+    return {"password": seeding.PASSWORD, "case_id": case_id, "files": files,
+            "payroll": payroll, "seconds": seconds}  # fmt: skip
 
 
 def measure(base_url: str, fixture: dict, *, worker) -> list[Row]:
@@ -98,6 +102,7 @@ def measure(base_url: str, fixture: dict, *, worker) -> list[Row]:
     with worker():
         rows += scenarios.order_file_rows(floor_browser, order_path)
         rows += scenarios.import_rows(base_url, password, fixture["files"])
+        rows += scenarios.payroll_rows(base_url, password, fixture["payroll"])
     rows += scenarios.directory_rows(base_url)
     rows += scenarios.case_rows(base_url, password, fixture["case_id"])
     return rows

@@ -53,14 +53,10 @@ def _funder(login: str, name: str) -> Organization:
     return organization
 
 
-def large_funder(size: int, past_orders: int) -> str:
-    """A financeur with `size` bénéficiaires (one booklet each, usually) and
-    `past_orders` orders of 10 lines; returns its primary manager's login."""
-    login = f"BENCH{size}"
-    organization = _funder(login, f"Bench {size}")
-    user = account(login, f"{login.lower()}@bench.example", organization, "primary")
+def _beneficiaries(organization: Organization, size: int) -> list[Beneficiary]:
+    """`size` paper bénéficiaires, M00000 onwards, one booklet of 10 × 15 € usually."""
     category = UsageCategory.objects.first()
-    beneficiaries = Beneficiary.objects.bulk_create(
+    return Beneficiary.objects.bulk_create(
         (
             Beneficiary(
                 organization=organization,
@@ -83,6 +79,41 @@ def large_funder(size: int, past_orders: int) -> str:
         ),
         batch_size=2000,
     )
+
+
+def payroll_funder(label: str, size: int) -> str:
+    """A financeur with `size` bénéficiaires and an empty cart, for one payroll import
+    run; returns its login."""
+    login = f"PAYROLL{label}"
+    organization = _funder(login, f"Paie {label}")
+    account(login, f"{login.lower()}@bench.example", organization, "primary")
+    _beneficiaries(organization, size)
+    return login
+
+
+def payroll_file(rows: int) -> bytes:
+    """The order a payroll software would export for `rows` employees, by matricule: in
+    booklets for half of them, as an amount for the others, in two categories."""
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["matricule", "nom", "categorie", "type_cesu", "carnets", "montant"])
+    for index in range(rows):
+        booklets = ("2", "") if index % 2 else ("", "300,00")
+        writer.writerow(
+            [f"M{index:05d}", f"Nom{index:05d}", "services-domicile" if index % 3 else "",
+             "papier" if index % 5 else "e-CESU", *booklets]
+        )  # fmt: skip
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+def large_funder(size: int, past_orders: int) -> str:
+    """A financeur with `size` bénéficiaires (one booklet each, usually) and
+    `past_orders` orders of 10 lines; returns its primary manager's login."""
+    login = f"BENCH{size}"
+    organization = _funder(login, f"Bench {size}")
+    user = account(login, f"{login.lower()}@bench.example", organization, "primary")
+    category = UsageCategory.objects.first()
+    beneficiaries = _beneficiaries(organization, size)
     terms = TermsOfSale.objects.first()
     today = timezone.localdate()
     orders = Order.objects.bulk_create(

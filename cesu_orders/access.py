@@ -56,10 +56,15 @@ def beneficiary_for(request, public_id) -> Beneficiary:
     )
 
 
-def beneficiary_import_for(request, public_id) -> BeneficiaryImport:
-    """An import of the financeur, by any of its managers."""
+def beneficiary_import_for(
+    request, public_id, *, kind: str = BeneficiaryImport.Kind.BENEFICIARIES
+) -> BeneficiaryImport:
+    """An import of `kind` of the financeur, by any of its managers (a payroll import's
+    id on a bénéficiaire import's page is not found, and the other way round)."""
     return get_for_organization_or_404(
-        BeneficiaryImport.objects.defer("preview"), request.organization, public_id=public_id
+        BeneficiaryImport.objects.defer("preview").filter(kind=kind),
+        request.organization,
+        public_id=public_id,
     )
 
 

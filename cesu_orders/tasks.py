@@ -11,6 +11,7 @@ from .services.attestations import (
 from .services.beneficiary_import import beneficiary_import_check, beneficiary_imports_purge
 from .services.invoices import invoice_render_pdf
 from .services.order_files import order_file_make
+from .services.payroll_import import payroll_import_check
 from .services.quotes import quote_render_pdf
 from .services.statements import aid_statement_render
 
@@ -68,3 +69,8 @@ def check_beneficiary_import(import_id: int) -> None:
 @shared_task(name="cesu_orders.tasks.make_order_file")
 def make_order_file(order_id: int, kind: str) -> None:
     order_file_make(order_id=order_id, kind=kind)
+
+
+@shared_task(name="cesu_orders.tasks.check_payroll_import")
+def check_payroll_import(import_id: int) -> None:
+    payroll_import_check(import_id=import_id)

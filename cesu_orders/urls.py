@@ -11,6 +11,7 @@ from .views import (
     order_recap,
     order_table,
     paperwork,
+    payroll_import,
     registration,
     yearly,
 )
@@ -55,6 +56,29 @@ urlpatterns = [
     path("commandes/", order_history.order_list, name="order_list"),
     path("commandes/nouvelle/", order_table.order_table, name="order_table"),
     path("commandes/nouvelle/calendrier/", order_table.order_calendar, name="order_calendar"),
+    path("commandes/fichier-de-paie/", payroll_import.payroll_upload, name="payroll_import"),
+    path(
+        "commandes/fichier-de-paie/<uuid:public_id>/",
+        payroll_import.payroll_status,
+        name="payroll_import_status",
+    ),
+    path(
+        "commandes/fichier-de-paie/<uuid:public_id>/confirmer/",
+        payroll_import.payroll_confirm,
+        name="payroll_import_confirm",
+    ),
+    path(
+        "commandes/fichier-de-paie/modele.csv",
+        payroll_import.payroll_template,
+        {"extension": "csv"},
+        name="payroll_import_template",
+    ),
+    path(
+        "commandes/fichier-de-paie/modele.xlsx",
+        payroll_import.payroll_template,
+        {"extension": "xlsx"},
+        name="payroll_import_template_xlsx",
+    ),
     path("commandes/recapitulatif/", order_recap.order_recap, name="order_recap"),
     path("commandes/<uuid:public_id>/", order_history.order_detail, name="order_detail"),
     path(

@@ -140,6 +140,19 @@ def _import_of_a(ctx):
     return {"public_id": started.public_id}
 
 
+def _payroll_import_of_a(ctx):
+    """A payroll import of A, checked (its bénéficiaire unknown: A has none yet)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from cesu_orders.services.payroll_import import payroll_import_start, payroll_template_csv
+
+    upload = SimpleUploadedFile("paie.csv", payroll_template_csv(ctx["org_a"]).encode())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = payroll_import_start(organization=ctx["org_a"], user=ctx["alice"], upload=upload)
+    return {"public_id": started.public_id}
+
+
 def _invoice_of_a(ctx):
     order = Order.objects.get(public_id=_order_of_a(ctx)["public_id"])
     return {"public_id": order.invoices.get().public_id}
@@ -289,6 +302,8 @@ TENANT_ROUTES = {
     "cesu_orders:order_lines_xlsx": ("get", _order_of_a),
     "cesu_orders:beneficiary_import_status": ("get", _import_of_a),
     "cesu_orders:beneficiary_import_confirm": ("post", _import_of_a),
+    "cesu_orders:payroll_import_status": ("get", _payroll_import_of_a),
+    "cesu_orders:payroll_import_confirm": ("post", _payroll_import_of_a),
     "cesu_orders:invoice_download": ("get", _invoice_of_a),
     "cesu_orders:attestation_download": ("get", _attestation_of_a),
     "cesu_orders:job_status": ("get", _job_of_a),

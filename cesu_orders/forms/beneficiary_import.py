@@ -1,5 +1,6 @@
-"""The upload of « Importer des bénéficiaires »: the file only. What it contains is read
-and checked by the import's task (services/beneficiary_import.py)."""
+"""The upload of « Importer des bénéficiaires » and of « Importer un fichier de paie »: the
+file only. What it contains is read and checked by the import's task
+(services/beneficiary_import.py, services/payroll_import.py)."""
 
 from django import forms
 
@@ -25,3 +26,13 @@ class BeneficiaryImportForm(forms.Form):
         form.cleaned_data = {}  # What add_error expects once a form has been cleaned.
         form.add_error("file", message)
         return form
+
+
+class PayrollImportForm(BeneficiaryImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "Une ligne d’en-tête avec les colonnes ci-dessous, puis une ligne par salarié et "
+            "par catégorie. CSV séparé par des points-virgules ou des virgules, 5\u00a0Mo au "
+            "plus."
+        )

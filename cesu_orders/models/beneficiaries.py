@@ -96,7 +96,13 @@ class BeneficiaryImport(TenantModel):
     """« Importer des bénéficiaires »: an uploaded file, checked by a task into a preview
     (the rows to create, to update and in error), then written once a manager confirms,
     from that preview. It holds personal data: the file and the preview are deleted once
-    written, and every import is purged after a day (beat job)."""
+    written, and every import is purged after a day (beat job). A payroll file
+    (« Importer un fichier de paie ») is an import too, of its own `kind`: its preview
+    holds the cart lines it makes."""
+
+    class Kind(models.TextChoices):
+        BENEFICIARIES = "beneficiaries", "Bénéficiaires"
+        PAYROLL = "payroll", "Fichier de paie"
 
     class Status(models.TextChoices):
         PENDING = "pending", "En attente de vérification"
@@ -107,6 +113,9 @@ class BeneficiaryImport(TenantModel):
         DONE = "done", "Importé"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        "type d’import", max_length=13, choices=Kind.choices, default=Kind.BENEFICIARIES
+    )
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -156,6 +156,21 @@ def beneficiaries_by_employee_number(
     return {row["employee_number"]: row for row in rows}
 
 
+PAYROLL_FIELDS = (*TABLE_BENEFICIARY_FIELDS, "birth_date")
+
+
+def payroll_beneficiaries(organization: Organization) -> list[tuple[TableBeneficiary, object]]:
+    """The active bénéficiaires a payroll file's lines may name, each with its birth date
+    (matched with its name when a line has no employee number), in one query."""
+    rows = (
+        Beneficiary.objects.for_organization(organization)
+        .active()
+        .order_by("sort_name", "pk")
+        .values_list(*PAYROLL_FIELDS)
+    )
+    return [(TableBeneficiary._make(row[:-1]), row[-1]) for row in rows]
+
+
 def employee_number_owner(organization: Organization, number: str) -> int | None:
     """The id of the financeur's bénéficiaire with this employee number, if any."""
     return (

@@ -1,7 +1,8 @@
-"""Reading a bénéficiaire file for « Importer des bénéficiaires »: what the file must look
-like (CSV or XLSX, its columns, its limits), read into rows of cells by column name, or
-refused as a whole, and a cell's text as the value it means. The one place the file is
-opened. The rows' content is checked by services/beneficiary_import.py."""
+"""Reading a spreadsheet for the imports (« Importer des bénéficiaires », « Importer un
+fichier de paie »): what a file must look like (CSV or XLSX, its limits; its columns are
+a `FileLayout`), read into rows of cells by column name, or refused as a whole, and a
+cell's text as the value it means. The one place an imported file is opened. The rows'
+content is checked by services/beneficiary_import.py and services/payroll_import.py."""
 
 import csv
 import datetime
@@ -11,6 +12,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -103,20 +105,42 @@ COLUMNS = (
     ),
 )
 COLUMN_BY_FIELD = {column.field: column.name for column in COLUMNS}
-HEADER_ALIASES = {
-    **{column.name: column.name for column in COLUMNS},
-    **{column.field: column.name for column in COLUMNS},
-}
 FIELDS = [column.field for column in COLUMNS]
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """The columns an import expects; `one_of`: groups of columns of which the header must
+    name at least one (« carnets » or « montant »)."""
+
+    columns: tuple[Column, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """The column of each header text a manager may write (its name or its field)."""
+        return {
+            **{column.name: column.name for column in self.columns},
+            **{column.field: column.name for column in self.columns},
+        }
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        return {column.name: position for position, column in enumerate(self.columns)}
+
+
+BENEFICIARIES = FileLayout(COLUMNS)
 
 NOT_A_SPREADSHEET = (
     "Ce fichier n’est ni un fichier CSV ni un classeur Excel (.xlsx)\u00a0: enregistrez "
     "votre tableau dans l’un de ces formats."
 )
-EMPTY = (
-    "Le fichier est vide\u00a0: il doit contenir une ligne d’en-tête puis une ligne par "
-    "bénéficiaire."
+EMPTY = "Le fichier est vide\u00a0: il doit contenir une ligne d’en-tête puis au moins une ligne."
+FORMULA = (
+    "Cette cellule commence comme une formule de tableur (=, +, -, @)\u00a0: elle est "
+    "refusée. Saisissez la valeur elle-même."
 )
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(slots=True)
@@ -140,11 +164,15 @@ class ImportRow:
 
 
 def beneficiary_file_rows(file) -> list[ImportRow]:
+    return file_rows(file, BENEFICIARIES)
+
+
+def file_rows(file, layout: FileLayout) -> list[ImportRow]:
     """The rows of the file, each with its cells by column name; the whole file refused
     (BeneficiaryImportError) when it is not a spreadsheet, too large, empty or its header
-    is wrong."""
+    is wrong for `layout`."""
     table = _read_table(_read_content(file))
-    columns = _header_columns(table[0][1])
+    columns = _header_columns(table[0][1], layout)
     rows = [ImportRow(line=line, values=_row_values(columns, cells)) for line, cells in table[1:]]
     if not rows:
         raise BeneficiaryImportError(EMPTY)
@@ -253,18 +281,23 @@ def _cell_text(cell) -> str:
     return str(value).strip()
 
 
-def _header_columns(header: list[str]) -> list[str]:
+def _header_columns(header: list[str], layout: FileLayout) -> list[str]:
     """The column name of each header cell; unknown, missing or repeated columns refuse the
     whole file with one message naming them."""
     columns, unknown = [], []
     for cell in header:
-        column = HEADER_ALIASES.get(_header_key(cell), "") if cell else ""
+        column = layout.aliases.get(_header_key(cell), "") if cell else ""
         if cell and not column:
             unknown.append(cell)
         columns.append(column)
     present = Counter(column for column in columns if column)
     repeated = [column for column, count in present.items() if count > 1]
-    missing = [column.name for column in COLUMNS if column.required and column.name not in present]
+    missing = [
+        column.name for column in layout.columns if column.required and column.name not in present
+    ]
+    missing += [
+        " ou ".join(group) for group in layout.one_of if not any(name in present for name in group)
+    ]
     problems = [
         f"{label}\u00a0: {_quoted(names)}."
         for label, names in (
@@ -286,6 +319,20 @@ def _row_values(columns: list[str], cells: list[str]) -> dict[str, str]:
     """Cells by column name; a short line's missing cells are empty."""
     cells = cells + [""] * (len(columns) - len(cells))
     return {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+
+
+def formula_cells(values: dict[str, str]) -> dict[str, str]:
+    """The cells a spreadsheet would run as a formula once the file is exported again
+    (CSV formula injection), with the reason, by column. A negative number is a number."""
+    return {
+        column: FORMULA
+        for column, value in values.items()
+        if value[:1] in FORMULA_STARTS and not _is_number(value)
+    }
+
+
+def _is_number(value: str) -> bool:
+    return bool(re.fullmatch(r"-\s*\d+(?:[.,]\d+)?", value))
 
 
 def _header_key(cell: str) -> str:

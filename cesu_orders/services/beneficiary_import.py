@@ -4,6 +4,10 @@ page shows; once a manager confirms, every row of that preview is written in one
 transaction, without checking the file again. Reading the file is
 services/beneficiary_file.py's job, the rules on a row's data services/beneficiary_rules.py's.
 
+The machinery of an import (its upload, its check claimed by its task with a progress, its
+confirmation claimed once, its purge) serves « Importer un fichier de paie » as well
+(services/payroll_import.py): `import_start`, `import_check`, `import_claim`.
+
 Checking costs a constant number of queries whatever the number of rows: the catalogue,
 the categories and the employee numbers are read once per file."""
 
@@ -24,9 +28,11 @@ from ..models import Beneficiary, BeneficiaryImport, VoucherFormat
 from ..models.beneficiaries import beneficiary_sort_name
 from ..selectors import Catalogue, beneficiaries_by_employee_number
 from .beneficiary_file import (
+    BENEFICIARIES,
     COLUMNS,
     FIELDS,
     BeneficiaryImportError,
+    FileLayout,
     ImportRow,
     beneficiary_file_rows,
     cell_value,
@@ -62,6 +68,10 @@ class ImportPreview:
     to_create: list[ImportRow] = field(default_factory=list)
     to_update: list[ImportRow] = field(default_factory=list)
     in_error: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.to_create) + len(self.to_update) + len(self.in_error)
 
     def as_json(self) -> dict:
         """The preview as its import keeps it (JSON: dates and amounts as text)."""
@@ -120,8 +130,8 @@ def beneficiary_import_preview(*, organization: Organization, file, progress=Non
     numbers = {row.values.get("matricule", "") for row in rows} - {""}
     existing = beneficiaries_by_employee_number(organization, numbers, FIELDS)
     rules = RowRules.load(organization)
-    duplicates = _duplicate_employee_numbers(rows)
-    step = max(1, -(-len(rows) // PROGRESS_STEPS))
+    duplicates = duplicate_lines(rows, lambda row: row.values.get("matricule", ""))
+    report = progress_reporter(len(rows), progress)
     preview = ImportPreview()
     for index, row in enumerate(rows, start=1):
         number = row.values.get("matricule", "")
@@ -137,32 +147,43 @@ def beneficiary_import_preview(*, organization: Organization, file, progress=Non
                 f"lignes {', '.join(map(str, duplicates[number]))}."
             )
         if errors:
-            row.errors, row.data, row.pk = _in_file_order(errors), {}, None
+            row.errors, row.data, row.pk = in_file_order(errors, BENEFICIARIES), {}, None
             preview.in_error.append(row)
         elif row.pk:
             preview.to_update.append(row)
         else:
             preview.to_create.append(row)
-        if progress is not None and index % step == 0 and index < len(rows):
-            progress(index, len(rows))
+        report(index)
     return preview
 
 
 COLUMN_BY_FIELD = {column.field: column.name for column in COLUMNS}
-COLUMN_ORDER = {column.name: position for position, column in enumerate(COLUMNS)}
 
 
-def _in_file_order(errors: dict[str, str]) -> dict[str, str]:
-    return dict(sorted(errors.items(), key=lambda item: COLUMN_ORDER.get(item[0], -1)))
+def progress_reporter(total: int, progress):
+    """A function of the row just checked that calls `progress(checked, total)` as it
+    passes each quarter of the rows (never for the last: the task records the end)."""
+    step = max(1, -(-total // PROGRESS_STEPS))
+
+    def report(index: int) -> None:
+        if progress is not None and index % step == 0 and index < total:
+            progress(index, total)
+
+    return report
 
 
-def _duplicate_employee_numbers(rows) -> dict[str, list[int]]:
-    lines: dict[str, list[int]] = {}
+def in_file_order(errors: dict[str, str], layout: FileLayout) -> dict[str, str]:
+    """A row's errors in the order of the file's columns (the row's own first)."""
+    return dict(sorted(errors.items(), key=lambda item: layout.order.get(item[0], -1)))
+
+
+def duplicate_lines(rows, key) -> dict[object, list[int]]:
+    """The lines of each `key(row)` found on more than one row (an empty key is none)."""
+    lines: dict[object, list[int]] = {}
     for row in rows:
-        number = row.values.get("matricule", "")
-        if number:
-            lines.setdefault(number, []).append(row.line)
-    return {number: found for number, found in lines.items() if len(found) > 1}
+        if value := key(row):
+            lines.setdefault(value, []).append(row.line)
+    return {value: found for value, found in lines.items() if len(found) > 1}
 
 
 def _cells(row: ImportRow, existing: dict | None, rules: RowRules) -> tuple[dict, dict]:
@@ -192,24 +213,42 @@ def _cells(row: ImportRow, existing: dict | None, rules: RowRules) -> tuple[dict
 # The import: upload, check (task), confirmation
 
 
-@transaction.atomic
 def beneficiary_import_start(
     *, organization: Organization, user: User, upload: File
 ) -> BeneficiaryImport:
     """Keeps the uploaded file and queues its check (`beneficiary_import_check`)."""
-    beneficiary_import = BeneficiaryImport(organization=organization, created_by=user)
+    return import_start(
+        organization=organization,
+        user=user,
+        upload=upload,
+        kind=BeneficiaryImport.Kind.BENEFICIARIES,
+        task="cesu_orders.tasks.check_beneficiary_import",
+    )
+
+
+@transaction.atomic
+def import_start(
+    *, organization: Organization, user: User, upload: File, kind: str, task: str
+) -> BeneficiaryImport:
+    """Keeps the uploaded file for an import of `kind` and queues `task`, its check."""
+    beneficiary_import = BeneficiaryImport(organization=organization, created_by=user, kind=kind)
     upload.seek(0)
     beneficiary_import.file.save("import.bin", upload, save=False)
     beneficiary_import.save()
-    enqueue_on_commit("cesu_orders.tasks.check_beneficiary_import", beneficiary_import.pk)
+    enqueue_on_commit(task, beneficiary_import.pk)
     return beneficiary_import
 
 
 def beneficiary_import_check(*, import_id: int) -> None:
-    """The task: reads and checks the file into the import's preview, or records why the
-    whole file is refused. Claimed by a conditional UPDATE, so a task delivered twice
-    checks once; its progress is written as it goes (no transaction around it: the page
-    reads it meanwhile)."""
+    import_check(import_id=import_id, preview_with=beneficiary_import_preview)
+
+
+def import_check(*, import_id: int, preview_with) -> None:
+    """The task: reads and checks the file into the import's preview with
+    `preview_with(organization=, file=, progress=)`, or records why the whole file is
+    refused. Claimed by a conditional UPDATE, so a task delivered twice checks once; its
+    progress is written as it goes (no transaction around it: the page reads it
+    meanwhile)."""
     claimed = BeneficiaryImport.objects.filter(
         pk=import_id, status=BeneficiaryImport.Status.PENDING
     ).update(status=BeneficiaryImport.Status.CHECKING)
@@ -224,7 +263,7 @@ def beneficiary_import_check(*, import_id: int) -> None:
 
     try:
         with beneficiary_import.file.open("rb") as file:
-            preview = beneficiary_import_preview(
+            preview = preview_with(
                 organization=beneficiary_import.organization, file=file, progress=progress
             )
     except BeneficiaryImportError as refused:
@@ -233,7 +272,7 @@ def beneficiary_import_check(*, import_id: int) -> None:
         )
         beneficiary_import.file.delete(save=False)
         return
-    total = len(preview.to_create) + len(preview.to_update) + len(preview.in_error)
+    total = preview.total
     BeneficiaryImport.objects.filter(pk=import_id).update(
         status=BeneficiaryImport.Status.READY,
         preview=preview.as_json(),
@@ -248,23 +287,30 @@ def beneficiary_import_apply(*, beneficiary_import: BeneficiaryImport) -> tuple[
     queries; refuses a preview with any row in error, and an
     import already written (two clicks: the second is refused by the conditional UPDATE
     that claims it). Returns (created, updated)."""
+    preview = ImportPreview.from_json(import_claim(beneficiary_import))
+    created, updated = _write(beneficiary_import.organization, preview)
+    import_done(beneficiary_import, created_count=created, updated_count=updated)
+    return created, updated
+
+
+def import_claim(beneficiary_import: BeneficiaryImport) -> dict:
+    """Claims a checked import for its confirmation by a conditional UPDATE (a second
+    click, or another manager, gets ImportAlreadyDone) and returns its preview as kept.
+    Call inside the confirmation's transaction."""
     claimed = BeneficiaryImport.objects.filter(
         pk=beneficiary_import.pk, status=BeneficiaryImport.Status.READY
     ).update(status=BeneficiaryImport.Status.APPLYING)
     if not claimed:
         raise ImportAlreadyDone
-    preview = ImportPreview.from_json(
-        BeneficiaryImport.objects.values_list("preview", flat=True).get(pk=beneficiary_import.pk)
-    )
-    created, updated = _write(beneficiary_import.organization, preview)
+    return BeneficiaryImport.objects.values_list("preview", flat=True).get(pk=beneficiary_import.pk)
+
+
+def import_done(beneficiary_import: BeneficiaryImport, **counts) -> None:
+    """Marks a confirmed import done; its preview and, once committed, its file go."""
     BeneficiaryImport.objects.filter(pk=beneficiary_import.pk).update(
-        status=BeneficiaryImport.Status.DONE,
-        preview={},
-        created_count=created,
-        updated_count=updated,
+        status=BeneficiaryImport.Status.DONE, preview={}, **counts
     )
     transaction.on_commit(lambda: beneficiary_import.file.delete(save=False))
-    return created, updated
 
 
 def _write(organization: Organization, preview: ImportPreview) -> tuple[int, int]:

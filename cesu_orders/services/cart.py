@@ -211,36 +211,60 @@ def parse_line(beneficiary: Beneficiary, raw: dict[str, str], catalogue: Catalog
     return line
 
 
-def check_line(line: DraftLine, catalogue: Catalogue) -> None:
-    """Adds to `line.errors` the French message of each rule it breaks."""
-    name = str(line.beneficiary)
+# Each rule's message follows the bénéficiaire's name (« Martin Paul : choisissez … »);
+# the payroll import shows it in the cell it is about (services/payroll_import.py).
+CATEGORY = "choisissez une catégorie d’utilisation proposée."
+VOUCHER_FORMAT = "choisissez papier ou e-CESU."
+BOOKLETS = f"le nombre de carnets est un nombre entier de 0 à {MAX_BOOKLETS}."
+VOUCHERS_PER_BOOKLET = "choisissez un nombre de titres par carnet proposé."
+FACE_VALUE = "choisissez une valeur faciale proposée."
+EMPLOYER_SHARE = "la part patronale est un pourcentage de 0 à 100."
+NO_EMAIL = (
+    f"n’a pas d’adresse e-mail{NBSP}: elle est obligatoire pour un e-CESU. Complétez sa "
+    "fiche ou choisissez le papier."
+)
+# The values a broken rule clears (the format stays, to show it back).
+CLEARED = ("usage_category_id", "booklets", "vouchers_per_booklet", "face_value", "employer_share")
+
+
+def line_errors(line: DraftLine, catalogue: Catalogue) -> dict[str, str]:
+    """The message of each rule the line breaks, by field (`email` for an e-CESU line
+    whose bénéficiaire has no address). Changes nothing."""
+    errors = {}
     if line.usage_category_id not in catalogue.categories:
-        line.errors.append(f"{name}{NBSP}: choisissez une catégorie d’utilisation proposée.")
-        line.usage_category_id = None
+        errors["usage_category_id"] = CATEGORY
     if line.voucher_format not in FORMAT_LABELS:
-        line.errors.append(f"{name}{NBSP}: choisissez papier ou e-CESU.")
+        errors["voucher_format"] = VOUCHER_FORMAT
     if line.booklets is None or not 0 <= line.booklets <= MAX_BOOKLETS:
-        line.errors.append(
-            f"{name}{NBSP}: le nombre de carnets est un nombre entier de 0 à {MAX_BOOKLETS}."
-        )
-        line.booklets = None
+        errors["booklets"] = BOOKLETS
     if line.vouchers_per_booklet not in catalogue.booklet_sizes:
-        line.errors.append(f"{name}{NBSP}: choisissez un nombre de titres par carnet proposé.")
-        line.vouchers_per_booklet = None
+        errors["vouchers_per_booklet"] = VOUCHERS_PER_BOOKLET
     if line.face_value not in catalogue.face_values:
-        line.errors.append(f"{name}{NBSP}: choisissez une valeur faciale proposée.")
-        line.face_value = None
+        errors["face_value"] = FACE_VALUE
     if line.employer_share is None or not (
         0 <= line.employer_share <= 100
         and line.employer_share == line.employer_share.quantize(CENT)
     ):
-        line.errors.append(f"{name}{NBSP}: la part patronale est un pourcentage de 0 à 100.")
-        line.employer_share = None
-    if line.electronic and line.booklets and not line.beneficiary.email:
+        errors["employer_share"] = EMPLOYER_SHARE
+    if (
+        line.electronic
+        and "booklets" not in errors
+        and line.booklets
+        and not line.beneficiary.email
+    ):
+        errors["email"] = NO_EMAIL
+    return errors
+
+
+def check_line(line: DraftLine, catalogue: Catalogue) -> None:
+    """Adds to `line.errors` the French message of each rule it breaks."""
+    name = str(line.beneficiary)
+    for field_name, message in line_errors(line, catalogue).items():
         line.errors.append(
-            f"{name} n’a pas d’adresse e-mail{NBSP}: elle est obligatoire pour un e-CESU. "
-            "Complétez sa fiche ou choisissez le papier."
+            f"{name} {message}" if field_name == "email" else f"{name}{NBSP}: {message}"
         )
+        if field_name in CLEARED:
+            setattr(line, field_name, None)
 
 
 def _parse_int(text: str | None) -> int | None:

@@ -39,33 +39,51 @@ def _upload_page(request, form):
     return render(request, "cesu_orders/import_upload.html", context)
 
 
+BACK = {"url_name": "cesu_orders:beneficiary_list", "label": "Bénéficiaires"}
+
+
 @funder_manager_required
 def import_status(request, public_id):
-    """While the task checks the file: its progress (htmx asks again every second; without
-    JavaScript the page refreshes itself). Then the preview, or the upload form with the
-    reason the file was refused."""
     beneficiary_import = beneficiary_import_for(request, public_id)
-    if beneficiary_import.is_checking:
+    return import_status_response(
+        request,
+        beneficiary_import,
+        back=BACK,
+        refused=lambda form: _upload_page(request, form),
+        form_class=BeneficiaryImportForm,
+        preview=lambda: render(
+            request,
+            "cesu_orders/import_preview.html",
+            {
+                "beneficiary_import": beneficiary_import,
+                "preview": services.preview_summary(beneficiary_import, shown=SHOWN_ROWS),
+            },
+        ),
+    )
+
+
+def import_status_response(request, an_import, *, back, refused, form_class, preview):
+    """The page of an import of any kind. While the task checks the file: its progress
+    (htmx asks again every second; without JavaScript the page refreshes itself). Then
+    `preview()`, or `refused(form)`, the upload page with the reason the file was
+    refused; once confirmed, back to `back` (its `url_name`, its `label`)."""
+    if an_import.is_checking:
         template = (
             "cesu_orders/includes/import_progress.html"
             if request.htmx
             else "cesu_orders/import_status.html"
         )
-        return render(request, template, {"beneficiary_import": beneficiary_import})
+        return render(request, template, {"beneficiary_import": an_import, "back": back})
     if request.htmx:  # Checked meanwhile: the whole page changes.
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    if beneficiary_import.is_refused:
-        return _upload_page(request, BeneficiaryImportForm.refused(beneficiary_import.refusal))
-    if not beneficiary_import.is_ready:
+    if an_import.is_refused:
+        return refused(form_class.refused(an_import.refusal))
+    if not an_import.is_ready:
         messages.info(request, services.ALREADY_DONE)
-        return redirect("cesu_orders:beneficiary_list")
-    context = {
-        "beneficiary_import": beneficiary_import,
-        "preview": services.preview_summary(beneficiary_import, shown=SHOWN_ROWS),
-    }
-    return render(request, "cesu_orders/import_preview.html", context)
+        return redirect(back["url_name"])
+    return preview()
 
 
 @require_POST

@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def pytest_collection_modifyitems(items):
@@ -107,6 +108,14 @@ def portal(live_server, page):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=path, full_page=True)
             return path
+
+        def screenshots(self, name: str) -> None:
+            """`name`-desktop (1366 px wide) and `name`-phone (390 px), then back to the
+            desktop width."""
+            for label, size in WIDTHS.items():
+                self.page.set_viewport_size(size)
+                self.screenshot(f"{name}-{label}")
+            self.page.set_viewport_size(WIDTHS["desktop"])
 
         axe = Axe()
 

@@ -11,15 +11,6 @@ from playwright.sync_api import expect
 from cesu_orders.delivery_calendar import TransportMode, earliest_delivery_date
 from cesu_orders.models import BeneficiaryImport, Order
 
-WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def _shots(portal, name):
-    for label, size in WIDTHS.items():
-        portal.page.set_viewport_size(size)
-        portal.screenshot(f"{name}-{label}")
-    portal.page.set_viewport_size(WIDTHS["desktop"])
-
 
 def test_the_chosen_day_survives_express_and_is_cleared_with_a_reason(portal, demo):
     page = portal.page
@@ -56,7 +47,7 @@ def test_the_chosen_day_survives_express_and_is_cleared_with_a_reason(portal, de
         expect(notice).to_contain_text("La livraison la plus proche possible est le")
         expect(page.locator(".delivery-calendar__day input:checked")).to_have_count(0)
     portal.assert_accessible()
-    _shots(portal, "order-table-calendar-notice")
+    portal.screenshots("order-table-calendar-notice")
 
 
 def test_the_table_without_javascript_is_the_full_one(portal, demo, browser):
@@ -92,7 +83,7 @@ def test_buttons_that_start_long_work_are_disabled_once_clicked(portal, demo):
     page.locator(".delivery-calendar__day label").first.click()
     page.get_by_role("button", name="Commander", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Récapitulatif de votre commande")
-    _shots(portal, "order-recap-usual-booklets")
+    portal.screenshots("order-recap-usual-booklets")
     page.get_by_label("J’ai lu et j’accepte les Conditions Générales de Vente").check()
 
     # Keep the page on screen after the click (a listener of the test, the last to hear
@@ -139,7 +130,7 @@ def test_the_import_progress_and_the_recap_being_made_are_pages_to_look_at(porta
     expect(page.get_by_role("heading", level=1)).to_have_text("Vérification de votre fichier")
     expect(page.get_by_text("1\u202f500 lignes vérifiées sur 6\u202f000")).to_be_visible()
     portal.assert_accessible()
-    _shots(portal, "import-progress")
+    portal.screenshots("import-progress")
     # The task finishes: the page changes by itself (htmx every second).
     BeneficiaryImport.objects.filter(pk=beneficiary_import.pk).update(
         status=BeneficiaryImport.Status.REFUSED, refusal="Le fichier est vide."
@@ -151,4 +142,4 @@ def test_the_import_progress_and_the_recap_being_made_are_pages_to_look_at(porta
     portal.goto(f"/cesu/commandes/{order.public_id}/recapitulatif.pdf")
     expect(page.get_by_text("est en cours de préparation")).to_be_visible()
     portal.assert_accessible()
-    _shots(portal, "recap-pdf-pending")
+    portal.screenshots("recap-pdf-pending")

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cesu_orders.models import Beneficiary, Order
+from cesu_orders.models import Beneficiary, BeneficiaryImport, Order
+from cesu_orders.services.payroll_import import payroll_import_check, payroll_template_csv
 from cesu_orders.services.statements import aid_statement_start
 from directory.models import Provider
 from domiciliation.models import Case, Contract, Payment, Signature
@@ -24,6 +25,8 @@ NOT_PAGES = {
     "mfa_download_recovery_codes",
     "account_logout",
     "cesu_orders:beneficiary_import_template",
+    "cesu_orders:payroll_import_template",
+    "cesu_orders:payroll_import_template_xlsx",
     "cesu_orders:order_calendar",
     "cesu_orders:aid_statement_csv",
     "cesu_orders:accounting_export_csv",
@@ -48,6 +51,20 @@ def paid_demo_case() -> Case:
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=admin)
     payment_confirm(payment=payment, amount=payment.amount)
     return case
+
+
+def demo_payroll_preview(organization, user) -> str:
+    """The preview of the demo financeur's sample payroll file (its template), checked."""
+    from django.core.files.base import ContentFile
+
+    payroll_import = BeneficiaryImport(
+        organization=organization, created_by=user, kind=BeneficiaryImport.Kind.PAYROLL
+    )
+    content = ContentFile(payroll_template_csv(organization).encode())
+    payroll_import.file.save("import.bin", content, save=False)
+    payroll_import.save()
+    payroll_import_check(import_id=payroll_import.pk)
+    return reverse("cesu_orders:payroll_import_status", args=[payroll_import.public_id])
 
 
 def object_pages(case: Case) -> dict[str, list[str]]:
@@ -87,6 +104,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("cesu_orders:order_detail", args=[order.public_id]),
         reverse("cesu_orders:beneficiary_update", args=[beneficiary.public_id]),
         reverse("cesu_orders:job_status", args=[statement.public_id]),
+        demo_payroll_preview(order.organization, User.objects.get(username="C100001")),
     ]
     return {
         "visiteur": directory,
