@@ -44,7 +44,8 @@ def test_each_item_is_alerted_once_by_email_and_sms(
     assert "Lettre simple de Impôts 1" in emails[0].body
     assert f"/courrier/{items[0].public_id}/" in emails[0].body
     texts = [s["text"] for s in sms_outbox]
-    assert len(texts) == 2 and "courrier de Impôts 2" in texts[1]
+    assert len(texts) == 2
+    assert "courrier de Impôts 2" in texts[1]
     assert all(s["to"] == "+33612345678" for s in sms_outbox)
     # The catch-up and the digest add nothing.
     assert mail_alerts_catch_up() == 0
@@ -93,7 +94,8 @@ def test_the_daily_digest_lists_the_days_items_once(
     (digest,) = outbox.outbox
     assert digest.to == ["paul@start.example"]
     assert "2 plis chez Paris Domiciliation" in digest.subject
-    assert "Lettre simple de Banque 1" in digest.body and "Banque 2" in digest.body
+    assert "Lettre simple de Banque 1" in digest.body
+    assert "Banque 2" in digest.body
 
 
 def test_the_three_month_rule_warns_then_queues_the_greffe_notice_once(
@@ -107,9 +109,11 @@ def test_the_three_month_rule_warns_then_queues_the_greffe_notice_once(
     with time_machine.travel(at(date(2027, 3, 26)), tick=False):
         assert mail_three_month_run() == {"warned": 0, "notices": 0}
     outbox.outbox.clear()
-    with time_machine.travel(at(date(2027, 3, 27)), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            runs = [mail_three_month_run() for _ in range(3)]
+    with (
+        time_machine.travel(at(date(2027, 3, 27)), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        runs = [mail_three_month_run() for _ in range(3)]
     assert runs == [{"warned": 1, "notices": 0}] + [{"warned": 0, "notices": 0}] * 2
     warnings = [m for m in outbox.outbox if m.subject.startswith("Courrier non retiré")]
     assert sorted(m.to[0] for m in warnings) == ["admin@paris.example", "agent@paris.example"]
@@ -120,7 +124,8 @@ def test_the_three_month_rule_warns_then_queues_the_greffe_notice_once(
         runs = [mail_three_month_run() for _ in range(3)]
     assert runs == [{"warned": 0, "notices": 1}] + [{"warned": 0, "notices": 0}] * 2
     notice = GreffeNotice.objects.get(kind=GreffeNotice.Kind.MAIL_UNCOLLECTED)
-    assert notice.contract == contract and notice.event_date == date(2027, 1, 11)
+    assert notice.contract == contract
+    assert notice.event_date == date(2027, 1, 11)
     assert notice.is_due
     text = pdf_text(notice.pdf)
     for expected in [
@@ -165,9 +170,11 @@ def test_scans_are_purged_after_the_retention_period_once(contract, agent, caplo
     names = list(MailScan.objects.filter(item=old).values_list("file", flat=True))
     storage = MailScan._meta.get_field("file").storage
     assert all(storage.exists(name) for name in names)
-    with time_machine.travel(at(date(2028, 1, 21)), tick=False):
-        with caplog.at_level("INFO", logger="mail.services.rules"):
-            runs = [mail_purge_run() for _ in range(3)]
+    with (
+        time_machine.travel(at(date(2028, 1, 21)), tick=False),
+        caplog.at_level("INFO", logger="mail.services.rules"),
+    ):
+        runs = [mail_purge_run() for _ in range(3)]
     assert runs == [2, 0, 0]
     assert "Mail scans purged: 2 removed" in caplog.text
     assert not any(storage.exists(name) for name in names)

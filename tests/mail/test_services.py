@@ -49,8 +49,10 @@ def test_it_records_a_batch_by_number_name_and_returns_unknown_mail(contract, ag
         MailStatus.HELD,
         MailStatus.RETURNED,
     ]
-    assert items[0].contract == contract and items[0].pages == 2
-    assert items[2].contract is None and items[2].addressee == "Inconnue SARL"
+    assert items[0].contract == contract
+    assert items[0].pages == 2
+    assert items[2].contract is None
+    assert items[2].addressee == "Inconnue SARL"
     assert Mailbox.objects.filter(contract=contract).count() == 1
     first = MailItem.objects.get(pk=items[0].pk)
     assert [(e.to_status, e.note, e.actor) for e in first.events.all()] == [
@@ -116,7 +118,8 @@ def test_forwarded_twice_collected_then_forwarded_destroyed_then_forwarded_are_r
         mail_request_forward(item=third, actor=company, address="x")
 
     first.refresh_from_db()
-    assert first.forwarded_to == "3 rue B\n75002 Paris" and first.tracking_number == "1A234"
+    assert first.forwarded_to == "3 rue B\n75002 Paris"
+    assert first.tracking_number == "1A234"
     assert [e.to_status for e in first.events.all()] == [
         MailStatus.HELD,
         MailStatus.TO_FORWARD,
@@ -129,8 +132,13 @@ def test_a_forwarding_needs_an_address(contract, agent, company):
     (item,) = record(contract, agent)
     with pytest.raises(MailRefused, match="adresse"):
         mail_request_forward(item=item, actor=company)
-    mailbox_update(mailbox=contract.mailbox, alerts=Mailbox.Alerts.EACH,
-                   standing=Mailbox.Standing.KEEP, forward_address="1 rue C", actor=company)  # fmt: skip
+    mailbox_update(
+        mailbox=contract.mailbox,
+        alerts=Mailbox.Alerts.EACH,
+        standing=Mailbox.Standing.KEEP,
+        forward_address="1 rue C",
+        actor=company,
+    )
     item = mail_request_forward(item=item, actor=company)
     assert item.requested_address == "1 rue C"
 
@@ -138,8 +146,13 @@ def test_a_forwarding_needs_an_address(contract, agent, company):
 def test_standing_forwarding_needs_an_address(contract, agent, company):
     record(contract, agent)
     with pytest.raises(MailRefused) as refused:
-        mailbox_update(mailbox=contract.mailbox, alerts=Mailbox.Alerts.DIGEST,
-                       standing=Mailbox.Standing.WEEKLY, forward_address=" ", actor=company)  # fmt: skip
+        mailbox_update(
+            mailbox=contract.mailbox,
+            alerts=Mailbox.Alerts.DIGEST,
+            standing=Mailbox.Standing.WEEKLY,
+            forward_address=" ",
+            actor=company,
+        )
     assert refused.value.field == "forward_address"
 
 
@@ -165,12 +178,14 @@ def test_scans_are_checked_from_their_content_and_a_fake_stores_nothing(
     assert not MailScan.objects.exists()
 
     envelope = mail_scan_attach(item=item, side="envelope", upload=png_upload(), actor=agent)
-    assert envelope.kind == "png" and envelope.file.name.startswith("mail/")
+    assert envelope.kind == "png"
+    assert envelope.file.name.startswith("mail/")
     mail_request_scan(item=item, actor=company)
     with django_capture_on_commit_callbacks(execute=True):
         content = mail_scan_attach(item=item, side="content", upload=pdf_upload(), actor=agent)
     content.refresh_from_db()
-    assert content.page_count == 1 and content.preview
+    assert content.page_count == 1
+    assert content.preview
     item.refresh_from_db()
     assert item.status == MailStatus.HELD
     with pytest.raises(MailRefused, match="déjà numérisé"):
