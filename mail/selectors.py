@@ -3,7 +3,7 @@ counts, the company's mailbox, the contracts an entry row names."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Upper
 
 from domiciliation.models import Contract
@@ -92,7 +92,8 @@ def company_items(user, *, query: str = "", contract=None):
             | Q(addressee__icontains=query)
             | Q(tracking_number__icontains=query)
         )
-    return _with_scans(items).order_by(Q(read_at__isnull=False), "-received_on", "-pk")
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return _with_scans(items).annotate(unread=unread).order_by("-unread", "-received_on", "-pk")
 
 
 def company_contracts(user):

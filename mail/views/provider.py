@@ -141,6 +141,12 @@ def _item_page(request, item, *, scan_form=None, forwarding_form=None, collectio
     return render(request, "mail/provider/item.html", context, status=status)
 
 
+def _show(request, error: DomainError, form) -> None:
+    """A refusal about a field next to it; about the item (its state) as a page message,
+    since the item's page may no longer show the form."""
+    show_error(error, form=form if error.field else None, request=request)
+
+
 @member_required
 def item_detail(request, public_id):
     return _item_page(request, provider_item_for(request, public_id))
@@ -156,7 +162,7 @@ def item_scan(request, public_id):
             mail_scan_attach(item=item, side=form.cleaned_data["side"],
                              upload=form.cleaned_data["file"], actor=request.user)  # fmt: skip
         except DomainError as error:
-            show_error(error, form=form)
+            _show(request, error, form)
         else:
             messages.success(request, "Numérisation enregistrée.")
             return redirect("mail_provider:item", public_id=item.public_id)
@@ -172,7 +178,7 @@ def item_forwarded(request, public_id):
         try:
             mail_record_forwarding(item=item, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_error(error, form=form)
+            _show(request, error, form)
         else:
             messages.success(request, "Réexpédition enregistrée.")
             return redirect("mail_provider:item", public_id=item.public_id)
@@ -188,7 +194,7 @@ def item_collected(request, public_id):
         try:
             mail_record_collection(item=item, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_error(error, form=form)
+            _show(request, error, form)
         else:
             messages.success(request, "Retrait enregistré.")
             return redirect("mail_provider:item", public_id=item.public_id)
