@@ -47,12 +47,10 @@ def scan_for(request, public_id) -> MailScan:
     )
     if scan is None:
         raise Http404
-    organization = getattr(request, "organization", None)
-    if organization is not None:
-        if scan.item.provider.organization_id == organization.pk:
-            return scan
-        raise Http404
     contract = scan.item.contract
     if contract is not None and contract.owner_id == request.user.pk:
+        return scan
+    organization = getattr(request, "organization", None)
+    if organization is not None and scan.item.provider.organization_id == organization.pk:
         return scan
     raise Http404

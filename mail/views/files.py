@@ -21,6 +21,5 @@ def scan_download(request, public_id):
         if not scan.preview:
             raise Http404("Pas d’aperçu pour cette numérisation.")
         return file_response(scan.preview, filename=f"{name}.png", as_attachment=False)
-    if getattr(request, "organization", None) is None:
-        mail_scan_opened(scan=scan, user=request.user)
+    mail_scan_opened(scan=scan, user=request.user)  # a retrieval when the company opens it
     return file_response(scan.file, filename=f"{name}.{extension}")
