@@ -114,6 +114,8 @@ class Mailbox(models.Model):
     # The « procuration postale »: signed by the company with an SMS code.
     proxy_signed_at = models.DateTimeField("procuration postale signée le", null=True, blank=True)
     proxy_signer_name = models.CharField("procuration signée par", max_length=300, blank=True)
+    proxy_phone = models.CharField("téléphone du code", max_length=20, blank=True)
+    proxy_ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     class Meta:
@@ -301,3 +303,26 @@ class MailScan(WithPdfPreview):
     @property
     def is_content(self) -> bool:
         return self.side == self.Side.CONTENT
+
+
+class ProxyCode(models.Model):
+    """A one-time code sent by SMS to sign the postal proxy: 6 digits, valid 10 minutes,
+    5 attempts, only its HMAC stored (the rules of domiciliation.services.signatures)."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.CASCADE, related_name="proxy_codes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    phone = models.CharField("envoyé au", max_length=20)
+    ip_address = models.GenericIPAddressField("demandé depuis", null=True, blank=True)
+    created_at = models.DateTimeField("envoyé le")
+    expires_at = models.DateTimeField("valable jusqu’au")
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de procuration"
+        verbose_name_plural = "codes de procuration"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Code du {self.created_at:%d/%m/%Y %H:%M} pour {self.mailbox}"

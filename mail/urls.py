@@ -12,5 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/reexpedier/", company.item_forward, name="item_forward"),
     path("<uuid:public_id>/demande/<slug:action>/", company.item_request, name="item_request"),
     path("contrat/<uuid:public_id>/preferences/", company.preferences, name="preferences"),
+    path("contrat/<uuid:public_id>/procuration/", company.proxy, name="proxy"),
+    path("contrat/<uuid:public_id>/procuration/code/", company.proxy_code, name="proxy_code"),
     path("numerisations/<uuid:public_id>/", files.scan_download, name="scan"),
 ]

@@ -371,6 +371,8 @@ TENANT_ROUTES = {
         lambda ctx: {**_mail_item_of_alice(ctx), "action": "detruire"},
     ),
     "mail:preferences": ("get", _contract_of_alice),
+    "mail:proxy": ("get", _contract_of_alice),
+    "mail:proxy_code": ("post", _contract_of_alice),
     "mail:scan": ("get", _mail_scan_of_alice),
 }
 

@@ -27,3 +27,12 @@ class PreferencesForm(forms.ModelForm):
             "standing": forms.RadioSelect,
             "forward_address": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class ProxyCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code reçu par SMS",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -11,7 +11,7 @@ from common.exceptions import DomainError
 from common.views import show_error
 
 from ..access import company_item_for, company_mailbox_for
-from ..forms.company import ForwardRequestForm, PreferencesForm, SearchForm
+from ..forms.company import ForwardRequestForm, PreferencesForm, ProxyCodeForm, SearchForm
 from ..selectors import company_contracts, company_items, item_scans
 from ..services.items import (
     mail_item_open,
@@ -22,6 +22,7 @@ from ..services.items import (
     mailbox_of,
     mailbox_update,
 )
+from ..services.proxy import proxy_request_code, proxy_sign
 
 PER_PAGE = 50
 
@@ -115,3 +116,45 @@ def preferences(request, public_id):
     status = 400 if request.method == "POST" else 200
     return render(request, "mail/company/preferences.html", {"form": form, "mailbox": mailbox},
                   status=status)  # fmt: skip
+
+
+def _proxy_page(request, mailbox, form=None, *, status=200):
+    return render(
+        request,
+        "mail/company/proxy.html",
+        {"mailbox": mailbox, "form": form or ProxyCodeForm(),
+         "code_sent": mailbox.proxy_codes.filter(used_at__isnull=True).exists()},
+        status=status,
+    )  # fmt: skip
+
+
+def proxy(request, public_id):
+    """« Procuration postale »: its text, and its signature with a code sent by SMS."""
+    mailbox = company_mailbox_for(request, public_id)
+    if request.method == "POST":
+        form = ProxyCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                proxy_sign(mailbox=mailbox, user=request.user, code=form.cleaned_data["code"],
+                           ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+            except DomainError as error:
+                show_error(error, form=form)
+            else:
+                messages.success(request, "Procuration postale signée.")
+                return redirect("mail:inbox")
+        return _proxy_page(request, mailbox, form, status=400)
+    return _proxy_page(request, mailbox)
+
+
+@require_POST
+def proxy_code(request, public_id):
+    """Sends the code by SMS."""
+    mailbox = company_mailbox_for(request, public_id)
+    try:
+        proxy_request_code(mailbox=mailbox, user=request.user,
+                           ip_address=request.META.get("REMOTE_ADDR"))  # fmt: skip
+    except DomainError as error:
+        show_error(error, request=request)
+    else:
+        messages.success(request, "Un code vous a été envoyé par SMS.")
+    return redirect("mail:proxy", public_id=public_id)

@@ -81,6 +81,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
     contract_pages += [
         reverse("mail:item", args=[letter.public_id]),
         reverse("mail:preferences", args=[contract.public_id]),
+        reverse("mail:proxy", args=[contract.public_id]),
     ]
     directory = [
         reverse("directory:region", args=["ile-de-france"]),
