@@ -142,6 +142,11 @@ def mail_record_batch(*, provider: Provider, entries: list[Entry], actor: User) 
     return items
 
 
+def _address(text: str) -> str:
+    """An address as typed, its lines ended the one way (a browser's textarea sends CRLF)."""
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
+
+
 def _refused(item: MailItem, action: str):
     def refused(from_status, to_status):
         label = MailStatus(from_status).label
@@ -205,7 +210,7 @@ def mail_request_forward(*, item: MailItem, actor: User, address: str = "") -> M
     """The company asks for the item to be forwarded, to the address on file or another."""
     item = _lock(item)
     _refuse_if_suspended(item, "la réexpédition")
-    address = address.strip() or mailbox_of(item.contract).forward_address
+    address = _address(address) or mailbox_of(item.contract).forward_address
     if not address:
         raise MailRefused(
             "Indiquez l’adresse de réexpédition (aucune adresse n’est enregistrée).",
@@ -301,7 +306,7 @@ def mail_record_forwarding(
     if forwarded_on > timezone.localdate():
         raise MailRefused("La date d’envoi ne peut pas être dans le futur.", field="forwarded_on")
     item = _lock(item)
-    address = address.strip() or item.requested_address
+    address = _address(address) or item.requested_address
     if not address:
         raise MailRefused("Indiquez l’adresse de réexpédition.", field="address")
     item = _move(
@@ -365,7 +370,7 @@ def mailbox_update(
         )
     mailbox.alerts = alerts
     mailbox.standing = standing
-    mailbox.forward_address = forward_address.strip()
+    mailbox.forward_address = _address(forward_address)
     mailbox.save(update_fields=["alerts", "standing", "forward_address", "updated_at"])
     return mailbox
 
