@@ -77,7 +77,7 @@ def recent_items(organization, *, limit: int = 20):
     return list(
         MailItem.objects.for_organization(organization)
         .select_related("contract")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-pk")[:limit]  # the order they were recorded in, on the primary key
     )
 
 
