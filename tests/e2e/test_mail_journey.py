@@ -6,8 +6,8 @@ through axe, at 1366 and 390 pixels wide."""
 
 import io
 
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from mail.models import MailItem, MailStatus
 from notifications.models import Notification
