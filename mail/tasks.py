@@ -2,7 +2,7 @@ from celery import shared_task
 
 from .services.alerts import mail_alert_items, mail_alerts_catch_up, mail_digest_run
 from .services.previews import scan_preview_make
-from .services.rules import mail_purge_run, mail_three_month_run
+from .services.rules import mail_purge_run, mail_standing_forward_run, mail_three_month_run
 
 
 @shared_task(name="mail.tasks.alert_items")
@@ -33,3 +33,8 @@ def three_month_rule() -> dict:
 @shared_task(name="mail.tasks.purge_scans")
 def purge_scans() -> int:
     return mail_purge_run()
+
+
+@shared_task(name="mail.tasks.standing_forwarding")
+def standing_forwarding() -> int:
+    return mail_standing_forward_run()

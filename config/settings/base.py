@@ -391,6 +391,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mail.tasks.three_month_rule",
         "schedule": crontab(minute=30, hour=6),
     },
+    "mail-standing-forwarding": {
+        "task": "mail.tasks.standing_forwarding",
+        "schedule": crontab(minute=0, hour=7),
+    },
     "mail-purge-scans": {
         "task": "mail.tasks.purge_scans",
         "schedule": crontab(minute=0, hour=3),

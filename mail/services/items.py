@@ -206,8 +206,9 @@ def mail_request_scan(*, item: MailItem, actor: User) -> MailItem:
 
 
 @transaction.atomic
-def mail_request_forward(*, item: MailItem, actor: User, address: str = "") -> MailItem:
-    """The company asks for the item to be forwarded, to the address on file or another."""
+def mail_request_forward(*, item: MailItem, actor: User | None, address: str = "") -> MailItem:
+    """The company asks for the item to be forwarded, to the address on file or another
+    (no actor: its standing forwarding, mail.services.rules)."""
     item = _lock(item)
     _refuse_if_suspended(item, "la réexpédition")
     address = _address(address) or mailbox_of(item.contract).forward_address

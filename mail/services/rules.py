@@ -29,6 +29,7 @@ from ..models import (
     MailItem,
     MailScan,
 )
+from .items import mail_request_forward
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +140,28 @@ def mail_purge_run(*, today: date | None = None) -> int:
         items_done += 1
     logger.info("Mail scans purged: %d removed (retention groups: %d).", removed, items_done)
     return removed
+
+
+def mail_standing_forward_run(*, today: date | None = None) -> int:
+    """The standing forwarding a company chose: every Monday (weekly) or on the 1st
+    (monthly), the mail it holds goes to « À réexpédier » for the address on file. Safe to
+    run again the same day: an item moved is no longer held. Returns how many moved."""
+    today = today or timezone.localdate()
+    standings = []
+    if today.weekday() == 0:
+        standings.append(Mailbox.Standing.WEEKLY)
+    if today.day == 1:
+        standings.append(Mailbox.Standing.MONTHLY)
+    if not standings:
+        return 0
+    items = MailItem.objects.filter(
+        status="held",
+        contract__mailbox__standing__in=standings,
+        contract__status__in=("running", "notice"),
+    ).exclude(contract__mailbox__forward_address="")
+    moved = 0
+    for item in items.order_by("pk").iterator():
+        mail_request_forward(item=item, actor=None)
+        moved += 1
+    logger.info("Standing forwarding: %d items to forward.", moved)
+    return moved

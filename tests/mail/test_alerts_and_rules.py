@@ -181,3 +181,20 @@ def test_scans_are_purged_after_the_retention_period_once(contract, agent, caplo
     assert list(MailScan.objects.values_list("item", flat=True)) == [recent.pk]
     old.refresh_from_db()
     assert old.scans_purged_at is not None
+
+
+def test_standing_forwarding_moves_held_mail_on_its_day_once(contract, agent, company):
+    from mail.services.items import mailbox_update
+    from mail.services.rules import mail_standing_forward_run
+
+    with time_machine.travel(at(date(2027, 2, 2)), tick=False):
+        first, second = record(contract, agent, count=2)
+    mailbox_update(mailbox=Mailbox.objects.get(contract=contract), alerts="each",
+                   standing="weekly", forward_address="3 rue B", actor=company)  # fmt: skip
+    with time_machine.travel(at(date(2027, 2, 3)), tick=False):  # a Wednesday
+        assert mail_standing_forward_run() == 0
+    with time_machine.travel(at(date(2027, 2, 8)), tick=False):  # a Monday
+        assert [mail_standing_forward_run() for _ in range(3)] == [2, 0, 0]
+    first.refresh_from_db()
+    assert first.status == "to_forward"
+    assert first.requested_address == "3 rue B"
