@@ -43,6 +43,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/contracts.py
 	$(PY) bench/attestations.py
+	$(PY) bench/mail.py
 
 # Private files on the local disk and in an S3 bucket (SeaweedFS), side by side.
 bench-storage: install

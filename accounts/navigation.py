@@ -95,6 +95,7 @@ PROVIDER_MENU = (
             "domiciliation_provider:credit_note*",
         ),
     ),
+    Entry("Courrier", "mail_provider:home", ("mail_provider:*",)),
     Entry("Équipe", "domiciliation_provider:team", only_for="is_provider_admin"),
     Entry(
         "Ma fiche annuaire",
@@ -107,6 +108,7 @@ PROVIDER_MENU = (
 COMPANY_MENU = (
     Entry("Mon espace", "home"),
     Entry("Mes dossiers", "domiciliation:dashboard", ("domiciliation:*",)),
+    Entry("Mon courrier", "mail:inbox", ("mail:*",)),
     Entry("Annuaire", "directory:home", ("directory:*",)),
 )
 

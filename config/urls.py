@@ -22,8 +22,10 @@ urlpatterns = [
     path("cesu/", include("cesu_orders.urls")),
     path("annuaire/", include("directory.urls")),
     path("domiciliataire/profil/", include("directory.provider_urls")),
+    path("domiciliataire/courrier/", include("mail.provider_urls")),
     path("domiciliataire/", include("domiciliation.provider_urls")),
     path("domiciliation/", include("domiciliation.urls")),
+    path("courrier/", include("mail.urls")),
     path(
         "sitemap.xml",
         login_not_required(sitemap),

@@ -281,6 +281,41 @@ def _contract_of_alice(ctx):
     return {"public_id": _contract_of(ctx["alice"]).public_id}
 
 
+def _mail_item_of(contract):
+    from mail.services.items import mail_scan_attach
+    from tests.mail.factories import png_upload, record
+
+    (item,) = record(contract, contract.case.decided_by)
+    scan = mail_scan_attach(
+        item=item, side="envelope", upload=png_upload(), actor=contract.case.decided_by
+    )
+    return item, scan
+
+
+def _mail_item_of_alice(ctx):
+    item, _ = _mail_item_of(_contract_of(ctx["alice"]))
+    return {"public_id": item.public_id}
+
+
+def _mail_scan_of_alice(ctx):
+    _, scan = _mail_item_of(_contract_of(ctx["alice"]))
+    return {"public_id": scan.public_id}
+
+
+def _mail_item_id_of(organization):
+    from tests.accounts.factories import UserFactory
+
+    item, _ = _mail_item_of(_contract_of(UserFactory(), organization))
+    return {"public_id": item.public_id}
+
+
+def _mail_scan_id_of(organization):
+    from tests.accounts.factories import UserFactory
+
+    _, scan = _mail_item_of(_contract_of(UserFactory(), organization))
+    return {"public_id": scan.public_id}
+
+
 def _invoice_of_alices_contract(ctx):
     contract = _contract_of(ctx["alice"])
     return {"public_id": contract.public_id, "invoice_id": contract.invoices.get().public_id}
@@ -344,6 +379,16 @@ TENANT_ROUTES = {
         "get",
         lambda ctx: {"public_id": _credit_note_of(_contract_of(ctx["alice"])).public_id},
     ),
+    "mail:item": ("get", _mail_item_of_alice),
+    "mail:item_forward": ("post", _mail_item_of_alice),
+    "mail:item_request": (
+        "post",
+        lambda ctx: {**_mail_item_of_alice(ctx), "action": "detruire"},
+    ),
+    "mail:preferences": ("get", _contract_of_alice),
+    "mail:proxy": ("get", _contract_of_alice),
+    "mail:proxy_code": ("post", _contract_of_alice),
+    "mail:scan": ("get", _mail_scan_of_alice),
 }
 
 # Signing links: anyone but the signer gets a 403 that says whose link it is, and the
@@ -456,6 +501,12 @@ PROVIDER_TENANT_ROUTES = {
     "domiciliation_provider:greffe_notice_sent": ("post", _greffe_notice_of),
     "domiciliation_provider:greffe_notice_pdf": ("get", _greffe_notice_of),
     "domiciliation_provider:agent_deactivate": ("post", _agent_of),
+    "mail_provider:item": ("get", _mail_item_id_of),
+    "mail_provider:item_scan": ("post", _mail_item_id_of),
+    "mail_provider:item_forwarded": ("post", _mail_item_id_of),
+    "mail_provider:item_collected": ("post", _mail_item_id_of),
+    "mail_provider:item_destroyed": ("post", _mail_item_id_of),
+    "mail_provider:scan": ("get", _mail_scan_id_of),
     "domiciliation_provider:agent_reactivate": ("post", _agent_of),
 }
 
@@ -463,6 +514,8 @@ PROVIDER_TENANT_ROUTES = {
 # tenant-owned): anonymous users must still log in first.
 SHARED_ROUTES = {
     "cesu_orders:document_download": ("get", lambda ctx: {"public_id": uuid.uuid4()}),
+    # A queue's name, not an object: every member of a domiciliataire has the four.
+    "mail_provider:queue": ("get", lambda ctx: {"slug": "a-numeriser"}),
 }
 
 
@@ -563,7 +616,7 @@ def test_another_provider_gets_a_404(client, db, name):
     assert getattr(client, method)(url).status_code in {200, 302, 400}
 
 
-PROVIDER_PAGES = ("directory_provider:", "domiciliation_provider:")
+PROVIDER_PAGES = ("directory_provider:", "domiciliation_provider:", "mail_provider:")
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cesu_orders",
     "directory",
     "domiciliation",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,27 @@ CELERY_BEAT_SCHEDULE = {
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,
+    },
+    "mail-catch-up-alerts": {
+        "task": "mail.tasks.catch_up_alerts",
+        "schedule": 15 * 60.0,
+    },
+    # The mailbox's daily jobs: the digest at 18:00, the rules and the purge at night.
+    "mail-daily-digest": {
+        "task": "mail.tasks.daily_digest",
+        "schedule": crontab(minute=0, hour=18),
+    },
+    "mail-three-month-rule": {
+        "task": "mail.tasks.three_month_rule",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    "mail-standing-forwarding": {
+        "task": "mail.tasks.standing_forwarding",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "mail-purge-scans": {
+        "task": "mail.tasks.purge_scans",
+        "schedule": crontab(minute=0, hour=3),
     },
     # Every morning of January; the reminder itself goes out once a year per financeur.
     "cesu-attestation-reminders": {

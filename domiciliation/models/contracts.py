@@ -282,6 +282,7 @@ class GreffeNotice(models.Model):
 
     class Kind(models.TextChoices):
         CONTRACT_END = "contract_end", "Fin du contrat de domiciliation"
+        MAIL_UNCOLLECTED = "mail_uncollected", "Courrier non retiré depuis trois mois"
 
     class Status(models.TextChoices):
         DUE = "due", "À signaler au greffe"
@@ -340,6 +341,10 @@ class GreffeNotice(models.Model):
     @property
     def is_contract_end(self) -> bool:
         return self.kind == self.Kind.CONTRACT_END
+
+    @property
+    def is_mail_uncollected(self) -> bool:
+        return self.kind == self.Kind.MAIL_UNCOLLECTED
 
 
 class GreffeNoticeEvent(StatusEvent):

@@ -126,25 +126,17 @@ def signature_request_code(
             )
         )
     now = timezone.now()
-    last = signature.codes.filter(user=user).first()
-    if last and now - last.created_at < CODE_INTERVAL:
-        raise SignatureRefused(
-            "Un code vient de vous être envoyé. Patientez une minute avant d’en demander un autre."
-        )
-    if signature.codes.filter(created_at__gte=now - CODES_PERIOD).count() >= MAX_CODES_PER_PERIOD:
-        raise SignatureRefused(
-            f"Trop de codes ont été demandés pour ce contrat aujourd’hui{NBSP}: réessayez "
-            "demain ou contactez le service clients."
-        )
-    recent = SignatureCode.objects.filter(created_at__gte=now - CODES_PERIOD)
-    if recent.filter(phone=phone).count() >= MAX_CODES_PER_PHONE or (
-        ip_address and recent.filter(ip_address=ip_address).count() >= MAX_CODES_PER_IP
-    ):
-        raise SignatureRefused(
-            f"Trop de codes ont été envoyés aujourd’hui{NBSP}: réessayez demain ou contactez le "
-            "service clients."
-        )
-    code = f"{secrets.randbelow(10**6):06d}"
+    code_refuse_if_too_many(
+        own_codes=signature.codes.all(),
+        user=user,
+        phone=phone,
+        ip_address=ip_address,
+        now=now,
+        refused=SignatureRefused,
+        subject="ce contrat",
+        shared=(SignatureCode.objects.all(),),
+    )
+    code = code_new()
     row = SignatureCode.objects.create(
         signature=signature,
         user=user,
@@ -181,13 +173,8 @@ def signature_sign(
         _refuse_unless_signable(case, signature, user)
         now = timezone.now()
         active = signature.codes.filter(user=user, used_at__isnull=True).first()
-        if active is None or active.expires_at <= now:
-            raise SignatureRefused("Ce code a expiré ou n’existe pas. Demandez un nouveau code.")
-        if active.attempts >= MAX_CODE_ATTEMPTS:
-            raise SignatureRefused("Trop d’essais pour ce code. Demandez un nouveau code.")
-        if constant_time_compare(active.code_hash, _code_hash(signature, code.strip())):
-            active.used_at = now
-            active.save(update_fields=["used_at"])
+        if code_accepted(active, _code_hash(signature, code.strip()), now=now,
+                         refused=SignatureRefused):  # fmt: skip
             return _sign(
                 case,
                 signature,
@@ -196,15 +183,79 @@ def signature_sign(
                 ip_address=ip_address,
                 user_agent=user_agent,
             )
-        active.attempts += 1
-        active.save(update_fields=["attempts"])
         left = MAX_CODE_ATTEMPTS - active.attempts
     # Outside the transaction: the attempt is counted even though the signature is refused.
-    if left:
-        raise SignatureRefused(
-            f"Code incorrect. Il vous reste {left}{NBSP}essai{'s' if left > 1 else ''}."
+    code_refuse_wrong(left, refused=SignatureRefused)
+
+
+# The one-time codes sent by SMS, for the contract's signature and for any other act the
+# company signs the same way (the postal proxy of its mailbox): their limits and their
+# check live here once.
+
+
+def code_new() -> str:
+    """A 6-digit code."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def code_refuse_if_too_many(
+    *,
+    own_codes,
+    user,
+    phone: str,
+    ip_address: str | None,
+    now,
+    refused,
+    subject: str,
+    shared,
+) -> None:
+    """Refuses (`refused`) a new code: within a minute of the last one sent to `user`
+    among `own_codes` (the codes of what is signed), past MAX_CODES_PER_PERIOD a day for
+    it, or past MAX_CODES_PER_PHONE / MAX_CODES_PER_IP a day in each of the `shared`
+    code tables (every table of codes the caller knows: the layers above add theirs)."""
+    last = own_codes.filter(user=user).order_by("-created_at").first()
+    if last and now - last.created_at < CODE_INTERVAL:
+        raise refused(
+            "Un code vient de vous être envoyé. Patientez une minute avant d’en demander un autre."
         )
-    raise SignatureRefused("Code incorrect. Demandez un nouveau code.")
+    if own_codes.filter(created_at__gte=now - CODES_PERIOD).count() >= MAX_CODES_PER_PERIOD:
+        raise refused(
+            f"Trop de codes ont été demandés pour {subject} aujourd’hui{NBSP}: réessayez "
+            "demain ou contactez le service clients."
+        )
+    for codes in shared:
+        recent = codes.filter(created_at__gte=now - CODES_PERIOD)
+        if recent.filter(phone=phone).count() >= MAX_CODES_PER_PHONE or (
+            ip_address and recent.filter(ip_address=ip_address).count() >= MAX_CODES_PER_IP
+        ):
+            raise refused(
+                f"Trop de codes ont été envoyés aujourd’hui{NBSP}: réessayez demain ou "
+                "contactez le service clients."
+            )
+
+
+def code_accepted(active, expected_hash: str, *, now, refused) -> bool:
+    """Checks the code typed against `active`, the last unused code sent to the signer:
+    unexpired and within MAX_CODE_ATTEMPTS. Right, it is used (True); wrong, one attempt
+    is counted (False; the caller lets the transaction commit, then refuses with
+    code_refuse_wrong)."""
+    if active is None or active.expires_at <= now:
+        raise refused("Ce code a expiré ou n’existe pas. Demandez un nouveau code.")
+    if active.attempts >= MAX_CODE_ATTEMPTS:
+        raise refused("Trop d’essais pour ce code. Demandez un nouveau code.")
+    if constant_time_compare(active.code_hash, expected_hash):
+        active.used_at = now
+        active.save(update_fields=["used_at"])
+        return True
+    active.attempts += 1
+    active.save(update_fields=["attempts"])
+    return False
+
+
+def code_refuse_wrong(left: int, *, refused) -> None:
+    if left:
+        raise refused(f"Code incorrect. Il vous reste {left}{NBSP}essai{'s' if left > 1 else ''}.")
+    raise refused("Code incorrect. Demandez un nouveau code.")
 
 
 def _sign(

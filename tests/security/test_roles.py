@@ -18,6 +18,7 @@ ROLES = ["primary", "secondary", "admin", "agent", "company"]
 SPACES = {
     "cesu_orders:": {"primary", "secondary"},
     "domiciliation_provider:": {"admin", "agent"},
+    "mail_provider:": {"admin", "agent"},
     "directory_provider:": {"admin"},
 }
 NARROWER = {

@@ -13,6 +13,7 @@ from cesu_orders.services.statements import aid_statement_start
 from directory.models import Provider
 from domiciliation.models import Case, Contract, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
+from mail.models import MailItem
 from tests.domiciliation.factories import accept
 from tests.test_url_sweep import _has_arguments, _routes
 
@@ -89,6 +90,15 @@ def object_pages(case: Case) -> dict[str, list[str]]:
     contract_pages = [
         reverse(f"domiciliation:{name}", args=[contract.public_id])
         for name in ("contract", "payment_method_simulation")
+    ]
+    # Its mail (mail/demo.py): the registered letter, with its envelope scanned.
+    letter = MailItem.objects.filter(contract=contract, kind="registered").first()
+    case_pages.append(reverse("mail_provider:item", args=[letter.public_id]))
+    case_pages.append(reverse("mail_provider:queue", args=["a-reexpedier"]))
+    contract_pages += [
+        reverse("mail:item", args=[letter.public_id]),
+        reverse("mail:preferences", args=[contract.public_id]),
+        reverse("mail:proxy", args=[contract.public_id]),
     ]
     directory = [
         reverse("directory:region", args=["ile-de-france"]),
