@@ -95,6 +95,12 @@ PROVIDER_MENU = (
             "domiciliation_provider:credit_note*",
         ),
     ),
+    Entry(
+        "Déclarations",
+        "domiciliation_provider:declarations",
+        ("domiciliation_provider:declaration*",),
+        only_for="is_provider_admin",
+    ),
     Entry("Équipe", "domiciliation_provider:team", only_for="is_provider_admin"),
     Entry(
         "Ma fiche annuaire",

@@ -373,6 +373,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.catch_up_proof_previews",
         "schedule": 15 * 60.0,
     },
+    # Every morning; each reminder goes out once per domiciliataire and list.
+    "domiciliation-declaration-reminders": {
+        "task": "domiciliation.tasks.declaration_reminders",
+        "schedule": crontab(minute=30, hour=7),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,

@@ -27,6 +27,7 @@ from .contracts import (
     GreffeNoticeEvent,
     Termination,
 )
+from .declarations import Declaration, DeclarationEvent
 from .payments import CreditNote, Invoice, InvoiceEvent, Payment, SavedPaymentMethod
 from .requests import BeneficialOwner, ClientFile, Proof, ProofType
 from .signatures import CaseDocument, Signature, SignatureCode
@@ -52,6 +53,8 @@ __all__ = [
     "ContractStatus",
     "ContractTemplate",
     "CreditNote",
+    "Declaration",
+    "DeclarationEvent",
     "Forwarding",
     "GreffeNotice",
     "GreffeNoticeEvent",
