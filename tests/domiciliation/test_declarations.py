@@ -152,8 +152,12 @@ def test_the_page_lists_every_period_since_the_first_contract(client, contracts,
 def test_the_pdf_letter_and_the_csv(client, contracts, paris):
     with time_machine.travel(at(date(2026, 4, 2)), tick=False):
         admin_client(client, paris)
-        pdf = client.get(reverse("domiciliation_provider:declaration_pdf", args=["trimestre-2026-1"]))
-        got = client.get(reverse("domiciliation_provider:declaration_csv", args=["trimestre-2026-1"]))
+        pdf = client.get(
+            reverse("domiciliation_provider:declaration_pdf", args=["trimestre-2026-1"])
+        )
+        got = client.get(
+            reverse("domiciliation_provider:declaration_csv", args=["trimestre-2026-1"])
+        )
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     text = " ".join(text.replace("\u00a0", " ").split())
@@ -166,7 +170,14 @@ def test_the_pdf_letter_and_the_csv(client, contracts, paris):
     assert "Delta" not in text
     assert got["Content-Disposition"] == 'attachment; filename="declaration-trimestre-2026-1.csv"'
     rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Contrat", "Dénomination", "SIREN", "Adresse de domiciliation", "Début", "Fin"]
+    assert rows[0] == [
+        "Contrat",
+        "Dénomination",
+        "SIREN",
+        "Adresse de domiciliation",
+        "Début",
+        "Fin",
+    ]
     assert rows[1][1:] == ["Alpha", "732829320", "1 rue X, 75002 Paris", "10/02/2026", ""]
     assert len(rows) == 4
 

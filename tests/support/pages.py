@@ -10,7 +10,8 @@ from accounts.models import User
 from cesu_orders.models import Beneficiary, Order
 from cesu_orders.services.statements import aid_statement_start
 from directory.models import Provider
-from domiciliation.models import Case, Contract, Payment, Signature
+from domiciliation.declarations import periods_between
+from domiciliation.models import Case, Contract, Declaration, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
 from tests.domiciliation.factories import accept
 from tests.test_url_sweep import _has_arguments, _routes
@@ -88,12 +89,22 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("cesu_orders:beneficiary_update", args=[beneficiary.public_id]),
         reverse("cesu_orders:job_status", args=[statement.public_id]),
     ]
+    # « Déclarations »: the list the demo marked sent, and the latest one, to send.
+    today = timezone.localdate()
+    declarations = [
+        reverse("domiciliation_provider:declaration_detail", args=[code])
+        for code in (
+            Declaration.objects.get(provider=provider).period.code,
+            periods_between(today.replace(year=today.year - 1), today)[0].code,
+        )
+    ]
     return {
         "visiteur": directory,
         "gestionnaire principal": funder,
         "gestionnaire secondaire": funder,
         "administrateur domiciliataire": [
             *case_pages,
+            *declarations,
             reverse("directory_provider:centre_update", args=[centre.public_id]),
             reverse("domiciliation:signature", args=[provider_signature.public_id]),
         ],
