@@ -26,7 +26,7 @@ class Declaration(models.Model):
         REGISTERED_LETTER = "registered_letter", "Lettre recommandée avec avis de réception"
         LETTER = "letter", "Lettre simple"
         ONLINE = "online", "Dépôt en ligne (espace professionnel)"
-        EMAIL = "email", "Courriel"
+        EMAIL = "email", "Envoi par e-mail"
 
     TRANSITIONS = {Status.DUE: {Status.SENT}, Status.SENT: set()}
 
