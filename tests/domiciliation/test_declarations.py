@@ -221,9 +221,11 @@ def test_reminders_go_out_15_and_3_days_before_each_deadline_once(
     )  # fmt: skip
 
     def run(day):
-        with time_machine.travel(at(day), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                return [declaration_reminders_run() for _ in range(3)]
+        with (
+            time_machine.travel(at(day), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return [declaration_reminders_run() for _ in range(3)]
 
     assert run(date(2026, 12, 30)) == [0, 0, 0]
     # 31 December: 15 days before 15 January (the Q4 2026 list and the 1 January list).
@@ -258,10 +260,12 @@ def test_reminders_go_out_15_and_3_days_before_each_deadline_once(
 def test_a_late_job_sends_only_the_closest_reminder(
     contracts, paris, django_capture_on_commit_callbacks
 ):
-    with time_machine.travel(at(date(2026, 4, 13)), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert declaration_reminders_run() == 2  # Paris and Lyon
-            assert declaration_reminders_run() == 0
+    with (
+        time_machine.travel(at(date(2026, 4, 13)), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert declaration_reminders_run() == 2  # Paris and Lyon
+        assert declaration_reminders_run() == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@lyon.example", "admin@paris.example"]
     assert all("dans 3\u00a0jours" in m.body for m in mail.outbox)
     assert Declaration.objects.filter(reminded_15_at__isnull=False).count() == 2
