@@ -378,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.declaration_reminders",
         "schedule": crontab(minute=30, hour=7),
     },
+    # Every morning; each alert goes out once per approval.
+    "directory-approval-alerts": {
+        "task": "directory.tasks.approval_alerts",
+        "schedule": crontab(minute=40, hour=7),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,
