@@ -53,6 +53,7 @@ from .services.instruction import (
 from .services.invoice_payments import invoice_charge, payment_method_save
 from .services.payments import payment_confirm, payment_start
 from .services.requests import client_file_send, client_file_start, proof_upload
+from .services.vigilance import vigilance_assess
 
 CONTRACT_COMPANY = "Atelier Rousseau"
 
@@ -212,6 +213,7 @@ def _running_contract(client: User, provider: Provider) -> Contract:
         duration_months=12,
         actor=admin,
     )
+    vigilance_assess(case=case, actor=admin)
     case_accept(case=case, actor=admin)
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=client)
     payment_confirm(payment=payment, amount=payment.amount, actor=client)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import payment, provider, provider_contracts, provider_legal, team
+from .views import payment, provider, provider_contracts, provider_legal, provider_vigilance, team
 
 app_name = "domiciliation_provider"
 
@@ -32,6 +32,21 @@ urlpatterns = [
         "dossiers/<uuid:public_id>/paiements/<uuid:payment_id>/rembourser/",
         payment.payment_refund_view,
         name="payment_refund",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/",
+        provider_vigilance.case_vigilance,
+        name="case_vigilance",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/soupcon/",
+        provider_vigilance.case_suspicion,
+        name="case_suspicion",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/soupcon/ajouter/",
+        provider_vigilance.case_suspicion_add,
+        name="case_suspicion_add",
     ),
     path("dossiers/<uuid:public_id>/accepter/", provider.case_accept_view, name="case_accept"),
     path("dossiers/<uuid:public_id>/classer/", provider.case_dismiss_view, name="case_dismiss"),

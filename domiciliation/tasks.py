@@ -10,6 +10,7 @@ from .services.invoice_payments import invoice_charge
 from .services.previews import proof_preview_make, proof_previews_catch_up
 from .services.signatures import contract_finalize, documents_catch_up
 from .services.termination import contract_end_finalize
+from .services.vigilance import vigilance_reviews_remind
 
 
 @shared_task(name="domiciliation.tasks.render_contract")
@@ -85,3 +86,8 @@ def catch_up_documents() -> int:
 @shared_task(name="domiciliation.tasks.declaration_reminders")
 def declaration_reminders() -> int:
     return declaration_reminders_run()
+
+
+@shared_task(name="domiciliation.tasks.vigilance_reviews")
+def vigilance_reviews() -> int:
+    return vigilance_reviews_remind()

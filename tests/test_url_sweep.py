@@ -424,6 +424,9 @@ PROVIDER_TENANT_ROUTES = {
     "domiciliation_provider:case_contract": ("get", _case_of),
     "domiciliation_provider:case_contract_pdf": ("get", _case_of),
     "domiciliation_provider:case_accept": ("post", _case_of),
+    "domiciliation_provider:case_vigilance": ("get", _case_of),
+    "domiciliation_provider:case_suspicion": ("get", _case_of),
+    "domiciliation_provider:case_suspicion_add": ("post", _case_of),
     "domiciliation_provider:case_dismiss": ("post", _case_of),
     "domiciliation_provider:case_payment": ("get", _case_of),
     "domiciliation_provider:case_transfer": (

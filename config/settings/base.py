@@ -383,6 +383,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.approval_alerts",
         "schedule": crontab(minute=40, hour=7),
     },
+    "domiciliation-vigilance-reviews": {
+        "task": "domiciliation.tasks.vigilance_reviews",
+        "schedule": crontab(minute=50, hour=7),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,

@@ -31,6 +31,7 @@ from .declarations import Declaration, DeclarationEvent
 from .payments import CreditNote, Invoice, InvoiceEvent, Payment, SavedPaymentMethod
 from .requests import BeneficialOwner, ClientFile, Proof, ProofType
 from .signatures import CaseDocument, Signature, SignatureCode
+from .vigilance import SuspicionNote, SuspicionNoteRead, VigilanceAssessment
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -67,5 +68,8 @@ __all__ = [
     "SavedPaymentMethod",
     "Signature",
     "SignatureCode",
+    "SuspicionNote",
+    "SuspicionNoteRead",
     "Termination",
+    "VigilanceAssessment",
 ]

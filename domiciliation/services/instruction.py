@@ -174,6 +174,11 @@ def missing_for_acceptance(case: Case) -> list[str]:
     ]
     if not case.has_offer:
         reasons.append("L’offre (centre et prix) n’est pas renseignée.")
+    if not case.assessments.exists():
+        reasons.append(
+            f"L’évaluation des risques (vigilance LCB-FT) n’est pas enregistrée{NBSP}: onglet "
+            f"«{NBSP}Vigilance{NBSP}»."
+        )
     return reasons
 
 

@@ -118,7 +118,15 @@ def accept(
         duration_months=duration_months,
         actor=admin,
     )
+    assessed(case, admin)
     return case_accept(case=case, actor=admin)
+
+
+def assessed(case, actor):
+    """The case's risk assessment (vigilance LCB-FT), low risk, as acceptance needs."""
+    from domiciliation.services.vigilance import vigilance_assess
+
+    return vigilance_assess(case=case, actor=actor)
 
 
 def accepted_case(company, providers, admin):

@@ -65,7 +65,13 @@ def object_pages(case: Case) -> dict[str, list[str]]:
     )
     case_pages = [
         reverse(f"domiciliation_provider:{name}", args=[case.public_id])
-        for name in ("case_detail", "case_proofs", "case_contract", "case_payment")
+        for name in (
+            "case_detail",
+            "case_proofs",
+            "case_vigilance",
+            "case_contract",
+            "case_payment",
+        )
     ]
     # The demo company's running contract (domiciliation/demo.py).
     contract = Contract.objects.get(company_name="Atelier Rousseau")
@@ -105,6 +111,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         "administrateur domiciliataire": [
             *case_pages,
             *declarations,
+            reverse("domiciliation_provider:case_suspicion", args=[case.public_id]),
             reverse("directory_provider:centre_update", args=[centre.public_id]),
             reverse("domiciliation:signature", args=[provider_signature.public_id]),
         ],
