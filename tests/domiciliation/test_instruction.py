@@ -268,6 +268,7 @@ def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(
     client, case, admin, django_capture_on_commit_callbacks
 ):
     _validate_required(case, admin)
+    assessed(case, admin)
     client.force_login(admin)
     response = client.post(
         _url("case_contract", case),
