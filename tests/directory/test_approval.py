@@ -101,3 +101,16 @@ def test_the_approval_reference_is_on_the_contract_and_the_invoice(provider):
         text = " ".join(" ".join(page.extract_text() for page in pages).split())
         assert "agrément préfectoral" in text
         assert "DOM-75-2020-001" in text
+
+
+def test_the_profile_shows_the_expiry(client, provider):
+    client.force_login(provider.organization.memberships.get(role="admin").user)
+    url = reverse("directory_provider:profile")
+    with time_machine.travel(at(date(2026, 12, 1)), tick=False):
+        page = client.get(url).content.decode()
+        assert "Agrément préfectoral valable jusqu’au <strong>15 mars 2027</strong>" in page
+    with time_machine.travel(at(date(2027, 3, 15)), tick=False):
+        client.force_login(provider.organization.memberships.get(role="admin").user)
+        page = client.get(url).content.decode()
+    assert "Votre agrément préfectoral a expiré le 15 mars 2027" in page
+    assert 'name="approval_prefecture"' in page
