@@ -96,6 +96,12 @@ PROVIDER_MENU = (
         ),
     ),
     Entry("Courrier", "mail_provider:home", ("mail_provider:*",)),
+    Entry(
+        "Déclarations",
+        "domiciliation_provider:declarations",
+        ("domiciliation_provider:declaration*",),
+        only_for="is_provider_admin",
+    ),
     Entry("Équipe", "domiciliation_provider:team", only_for="is_provider_admin"),
     Entry(
         "Ma fiche annuaire",

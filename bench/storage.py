@@ -99,6 +99,7 @@ def prepare() -> dict:
     )
     from domiciliation.services.payments import payment_confirm, payment_start
     from domiciliation.services.requests import proof_upload
+    from domiciliation.services.vigilance import vigilance_assess
 
     seeding.prepare_database()
     case = Case.objects.get(client_file__company_name="Rousseau Conseil")
@@ -119,6 +120,7 @@ def prepare() -> dict:
     case_review_proofs(case=case, decisions=decisions, actor=admin)
     case_set_offer(case=case, centre=case.provider.centres.first(), monthly_price=30,
                    setup_fee=50, billing_months=3, duration_months=12, actor=admin)  # fmt: skip
+    vigilance_assess(case=case, actor=admin)
     case = case_accept(case=case, actor=admin)
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=company)
     payment_confirm(payment=payment, amount=payment.amount, actor=company)

@@ -49,7 +49,16 @@ class CentreInline(admin.TabularInline):
 class ProviderAdmin(admin.ModelAdmin):
     """Staff approve or refuse the profiles that providers submit."""
 
-    list_display = ["__str__", "siren", "approval_number", "status", "is_listed", "submitted_at"]
+    list_display = [
+        "__str__",
+        "siren",
+        "approval_number",
+        "approval_prefecture",
+        "approval_expires_on",
+        "status",
+        "is_listed",
+        "submitted_at",
+    ]
     list_filter = ["status", "is_listed"]
     search_fields = ["legal_name", "trade_name", "siren", "approval_number", "slug"]
     readonly_fields = [
@@ -61,6 +70,10 @@ class ProviderAdmin(admin.ModelAdmin):
         "published_approval_number",
         "published_trade_name",
         "published_approval_date",
+        "published_approval_prefecture",
+        "approval_expires_on",
+        "approval_alerted_6m_at",
+        "approval_alerted_1m_at",
         "submitted_at",
         "reviewed_at",
         "reviewed_by",

@@ -35,6 +35,15 @@ PROVIDERS = [
 ]  # fmt: skip
 
 
+PREFECTURES = {
+    "75": "Préfecture de police de Paris",
+    "69": "Préfecture du Rhône",
+    "42": "Préfecture de la Loire",
+    "2A": "Préfecture de la Corse-du-Sud",
+    "974": "Préfecture de La Réunion",
+}
+
+
 def seed(log) -> None:
     load_reference_data(Region, Department)  # Idempotent; a flushed test database lacks it.
     staff = User.objects.get(username="staff@demo.example")
@@ -50,7 +59,10 @@ def seed(log) -> None:
             trade_name=trade,
             siren=siren,
             approval_number=approval,
-            approval_date=date(2021, 3, 15),
+            # The demo's own provider: an approval expiring within 6 months (its alert);
+            # the oldest approvals of the others have expired (their public page says so).
+            approval_date=date(2021 if org_name == PROVIDER_NAME else int(approval[-8:-4]), 3, 15),
+            approval_prefecture=PREFECTURES[approval.split("-")[1]],
             description=f"{trade or legal} domicilie le siège social de votre entreprise et "
             "gère votre courrier.",
             price_from=Decimal(price),

@@ -1,8 +1,10 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Organization, TenantModel, TenantQuerySet
 from common.uploads import UuidUploadTo, private_storage
@@ -60,6 +62,10 @@ class Service(models.TextChoices):
     COMPANY_CREATION = "company_creation", "Création d’entreprise"
 
 
+# How long a prefectoral approval runs (Code de commerce R123-166-1 and following).
+APPROVAL_YEARS = 6
+
+
 class ProviderQuerySet(TenantQuerySet):
     def listed(self):
         return self.filter(is_listed=True)
@@ -78,7 +84,14 @@ class Provider(TenantModel):
 
     # What identifies the provider publicly: a change waits for staff while the public
     # page keeps the approved value (`published_<field>`).
-    LEGAL_FIELDS = ("legal_name", "trade_name", "siren", "approval_number", "approval_date")
+    LEGAL_FIELDS = (
+        "legal_name",
+        "trade_name",
+        "siren",
+        "approval_number",
+        "approval_date",
+        "approval_prefecture",
+    )
 
     organization = models.OneToOneField(
         Organization, on_delete=models.PROTECT, related_name="provider", verbose_name="organisation"
@@ -89,6 +102,19 @@ class Provider(TenantModel):
     siren = models.CharField("SIREN", max_length=9, validators=[validate_siren])
     approval_number = models.CharField("numéro d’agrément préfectoral", max_length=50)
     approval_date = models.DateField("date de l’agrément")
+    approval_prefecture = models.CharField(
+        "préfecture qui a délivré l’agrément",
+        max_length=100,
+        blank=True,
+        help_text="Le préfet du département du siège (à Paris, le préfet de police).",
+    )
+    # The expiry alerts (6 months and 1 month before), each once per approval date.
+    approval_alerted_6m_at = models.DateTimeField(
+        "alerte d’expiration à 6 mois", null=True, blank=True
+    )
+    approval_alerted_1m_at = models.DateTimeField(
+        "alerte d’expiration à 1 mois", null=True, blank=True
+    )
     description = models.TextField("présentation", blank=True)
     logo = models.ImageField(
         "logo", storage=private_storage, upload_to=UuidUploadTo("logos"), blank=True
@@ -118,6 +144,9 @@ class Provider(TenantModel):
     published_approval_date = models.DateField("date d’agrément publiée", null=True, blank=True)
     published_siren = models.CharField("SIREN publié", max_length=9, blank=True)
     published_approval_number = models.CharField("agrément publié", max_length=50, blank=True)
+    published_approval_prefecture = models.CharField(
+        "préfecture de l’agrément publiée", max_length=100, blank=True
+    )
     # Accent- and case-free names, kept by the services, for the search.
     search_name = models.CharField(max_length=420, editable=False, db_index=True)
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
@@ -166,6 +195,31 @@ class Provider(TenantModel):
     @property
     def public_approval_date(self):
         return self.public("approval_date")
+
+    @property
+    def public_approval_prefecture(self) -> str:
+        return self.public("approval_prefecture")
+
+    @property
+    def approval_expires_on(self) -> date | None:
+        """The approval runs 6 years from its date; the approved date
+        counts once the profile is listed (R123-166-1 and following)."""
+        granted = self.public_approval_date
+        if granted is None:
+            return None
+        try:
+            return granted.replace(year=granted.year + APPROVAL_YEARS)
+        except ValueError:  # 29 February
+            return granted.replace(year=granted.year + APPROVAL_YEARS, day=28)
+
+    def approval_is_expired(self, today: date | None = None) -> bool:
+        expires_on = self.approval_expires_on
+        return expires_on is not None and (today or timezone.localdate()) >= expires_on
+
+    @property
+    def approval_expired(self) -> bool:
+        """For the templates: the approval has expired today."""
+        return self.approval_is_expired()
 
     @property
     def services(self) -> list[str]:

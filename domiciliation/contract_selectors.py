@@ -104,7 +104,7 @@ def unpaid_invoices(organization: Organization) -> QuerySet[Invoice]:
 def greffe_queue(organization: Organization) -> tuple[list[GreffeNotice], list[GreffeNotice]]:
     """« À signaler au greffe »: the notices due, oldest first; the last 50 sent."""
     notices = GreffeNotice.objects.filter(provider__organization=organization).select_related(
-        "contract", "sent_by"
+        "contract__case__centre__department", "sent_by"
     )
     due = list(notices.filter(status=GreffeNotice.Status.DUE).order_by("created_at", "pk"))
     sent = list(notices.filter(status=GreffeNotice.Status.SENT).order_by("-sent_on", "-pk")[:50])

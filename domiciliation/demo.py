@@ -21,6 +21,7 @@ from common.queue import enqueue_on_commit
 from directory.models import Provider
 
 from .catalogue import ensure_proof_types
+from .declarations import periods_between
 from .models import (
     Case,
     CaseEvent,
@@ -28,6 +29,8 @@ from .models import (
     ClientFile,
     Contract,
     ContractEvent,
+    ContractStatus,
+    Declaration,
     Invoice,
     Payment,
     ProofReview,
@@ -39,6 +42,7 @@ from .periods import add_months
 from .services.billing import billing_batch
 from .services.cases import case_lock, case_move
 from .services.contracts import contract_open
+from .services.declarations import declaration_record_sent
 from .services.documents import contract_document
 from .services.instruction import (
     ReviewDecision,
@@ -49,6 +53,7 @@ from .services.instruction import (
 from .services.invoice_payments import invoice_charge, payment_method_save
 from .services.payments import payment_confirm, payment_start
 from .services.requests import client_file_send, client_file_start, proof_upload
+from .services.vigilance import vigilance_assess
 
 CONTRACT_COMPANY = "Atelier Rousseau"
 
@@ -117,6 +122,68 @@ def seed(log) -> None:
     if not Contract.objects.filter(owner=client).exists():
         contract = _running_contract(client, provider)
         log(f"Contrat {contract.number} de {CONTRACT_COMPANY} en cours chez {provider}.")
+    if not Contract.objects.filter(provider=provider, number__startswith="H-").exists():
+        _contract_history(provider)
+        log("Contrats des trimestres passés et déclarations au SIE et à l’URSSAF.")
+
+
+# Past domiciliations of other companies, so that « Déclarations » has lists to show:
+# (company, SIREN, months before today it began, months before today it ended or None).
+HISTORY = (
+    ("Boulangerie Lemaire", "732829320", 14, None),
+    ("Studio Kerbrat", "552100554", 11, 2),
+    ("Conseil Faure", "443061841", 8, None),
+    ("Transports Weber", "", 6, 4),
+    ("Atelier Nguyen", "", 5, None),
+)
+
+
+@transaction.atomic
+def _contract_history(provider: Provider) -> None:
+    """Contracts signed elsewhere before the portal (written as rows: their signing is
+    not what the demo shows), and the oldest quarter's list marked sent."""
+    today = timezone.localdate()
+    admin = User.objects.get(username="domiciliataire@demo.example")
+    for index, (name, siren, began, ended) in enumerate(HISTORY, start=1):
+        owner = User.objects.create_user(
+            username=f"historique-{index}@demo.example", email=f"historique-{index}@demo.example"
+        )
+        owner.set_unusable_password()
+        owner.save()
+        client_file = ClientFile.objects.create(owner=owner, company_name=name, siren=siren)
+        case = Case.objects.create(
+            client_file=client_file,
+            provider=provider,
+            centre=provider.centres.first(),
+            status=CaseStatus.SIGNED,
+            monthly_price=Decimal("29.90"),
+        )
+        starts_on = add_months(today, -began)
+        ends_on = add_months(today, -ended) if ended else None
+        Contract.objects.create(
+            case=case,
+            provider=provider,
+            owner=owner,
+            number=f"H-{index:04d}",
+            status=ContractStatus.ENDED if ends_on else ContractStatus.RUNNING,
+            company_name=name,
+            siren=siren,
+            starts_on=starts_on,
+            billing_months=1,
+            initial_months=3,
+            monthly_price=Decimal("29.90"),
+            next_billing_on=add_months(today, 1).replace(day=1),
+            term_ends_on=add_months(today, 1),
+            ends_on=ends_on,
+        )
+    oldest = periods_between(add_months(today, -14), today)[-1]
+    declaration_record_sent(
+        organization=provider.organization,
+        period=oldest,
+        sent_on=oldest.available_on + timedelta(days=3),
+        channel=Declaration.Channel.REGISTERED_LETTER,
+        actor=admin,
+    )
 
 
 @transaction.atomic
@@ -146,6 +213,7 @@ def _running_contract(client: User, provider: Provider) -> Contract:
         duration_months=12,
         actor=admin,
     )
+    vigilance_assess(case=case, actor=admin)
     case_accept(case=case, actor=admin)
     payment = payment_start(case=case, method=Payment.Method.SIMULATED, actor=client)
     payment_confirm(payment=payment, amount=payment.amount, actor=client)

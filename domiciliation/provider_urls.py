@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import payment, provider, provider_contracts, team
+from .views import payment, provider, provider_contracts, provider_legal, provider_vigilance, team
 
 app_name = "domiciliation_provider"
 
@@ -32,6 +32,21 @@ urlpatterns = [
         "dossiers/<uuid:public_id>/paiements/<uuid:payment_id>/rembourser/",
         payment.payment_refund_view,
         name="payment_refund",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/",
+        provider_vigilance.case_vigilance,
+        name="case_vigilance",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/soupcon/",
+        provider_vigilance.case_suspicion,
+        name="case_suspicion",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/vigilance/soupcon/ajouter/",
+        provider_vigilance.case_suspicion_add,
+        name="case_suspicion_add",
     ),
     path("dossiers/<uuid:public_id>/accepter/", provider.case_accept_view, name="case_accept"),
     path("dossiers/<uuid:public_id>/classer/", provider.case_dismiss_view, name="case_dismiss"),
@@ -74,6 +89,23 @@ urlpatterns = [
         "contrats/<uuid:public_id>/avoirs/<uuid:credit_note_id>/rembourse/",
         provider_contracts.credit_note_refunded,
         name="credit_note_refunded",
+    ),
+    path("declarations/", provider_legal.declaration_list, name="declarations"),
+    path(
+        "declarations/<str:period>/",
+        provider_legal.declaration_detail,
+        name="declaration_detail",
+    ),
+    path(
+        "declarations/<str:period>/lettre/",
+        provider_legal.declaration_pdf_view,
+        name="declaration_pdf",
+    ),
+    path("declarations/<str:period>/csv/", provider_legal.declaration_csv, name="declaration_csv"),
+    path(
+        "declarations/<str:period>/envoyee/",
+        provider_legal.declaration_sent,
+        name="declaration_sent",
     ),
     path("equipe/", team.team, name="team"),
     path("equipe/mon-mobile/", team.own_phone, name="own_phone"),

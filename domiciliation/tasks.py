@@ -4,11 +4,13 @@ from .services.billing import after_billing, invoice_deliver
 from .services.contract_jobs import contracts_run
 from .services.credit_notes import credit_note_deliver, credit_note_refund
 from .services.deadlines import payment_deadlines_run
+from .services.declarations import declaration_reminders_run
 from .services.documents import contract_document
 from .services.invoice_payments import invoice_charge
 from .services.previews import proof_preview_make, proof_previews_catch_up
 from .services.signatures import contract_finalize, documents_catch_up
 from .services.termination import contract_end_finalize
+from .services.vigilance import vigilance_reviews_remind
 
 
 @shared_task(name="domiciliation.tasks.render_contract")
@@ -79,3 +81,13 @@ def contracts() -> dict[str, int]:
 @shared_task(name="domiciliation.tasks.catch_up_documents")
 def catch_up_documents() -> int:
     return documents_catch_up()
+
+
+@shared_task(name="domiciliation.tasks.declaration_reminders")
+def declaration_reminders() -> int:
+    return declaration_reminders_run()
+
+
+@shared_task(name="domiciliation.tasks.vigilance_reviews")
+def vigilance_reviews() -> int:
+    return vigilance_reviews_remind()

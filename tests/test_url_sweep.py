@@ -484,6 +484,9 @@ PROVIDER_TENANT_ROUTES = {
     "domiciliation_provider:case_contract": ("get", _case_of),
     "domiciliation_provider:case_contract_pdf": ("get", _case_of),
     "domiciliation_provider:case_accept": ("post", _case_of),
+    "domiciliation_provider:case_vigilance": ("get", _case_of),
+    "domiciliation_provider:case_suspicion": ("get", _case_of),
+    "domiciliation_provider:case_suspicion_add": ("post", _case_of),
     "domiciliation_provider:case_dismiss": ("post", _case_of),
     "domiciliation_provider:case_payment": ("get", _case_of),
     "domiciliation_provider:case_transfer": (
@@ -508,6 +511,15 @@ PROVIDER_TENANT_ROUTES = {
     "mail_provider:item_destroyed": ("post", _mail_item_id_of),
     "mail_provider:scan": ("get", _mail_scan_id_of),
     "domiciliation_provider:agent_reactivate": ("post", _agent_of),
+}
+
+# The domiciliataire's routes that carry a period (a declaration's quarter or year), not
+# an object id: each provider reaches its own list of that period only.
+PROVIDER_PERIOD_ROUTES = {
+    "domiciliation_provider:declaration_detail": "get",
+    "domiciliation_provider:declaration_pdf": "get",
+    "domiciliation_provider:declaration_csv": "get",
+    "domiciliation_provider:declaration_sent": "post",
 }
 
 # Private routes with an object id that every member of the right kind shares (not
@@ -548,6 +560,7 @@ def test_every_route_is_declared():
         and name not in SHARED_ROUTES
         and name not in PROVIDER_TENANT_ROUTES
         and name not in SIGNING_ROUTES
+        and name not in PROVIDER_PERIOD_ROUTES
     ]
     assert undeclared == [], "Declare these routes in PUBLIC, TENANT_ROUTES or SHARED_ROUTES"
 
@@ -614,6 +627,27 @@ def test_another_provider_gets_a_404(client, db, name):
     client.force_login(MembershipFactory(organization=own, role=Membership.Role.ADMIN).user)
     # 400: an empty form posted by its rightful user is answered with its errors.
     assert getattr(client, method)(url).status_code in {200, 302, 400}
+
+
+@pytest.mark.parametrize("name", sorted(PROVIDER_PERIOD_ROUTES))
+def test_another_provider_sees_its_own_list_of_a_period(client, db, name):
+    from datetime import date
+
+    from tests.directory.factories import make_provider
+    from tests.domiciliation.factories import bare_contract
+
+    own, other = make_provider(name="Sweep Propre"), make_provider(name="Sweep Autre")
+    bare_contract(own, name="Entreprise Secrète", starts_on=date(2025, 2, 1))
+    url = reverse(name, args=["trimestre-2025-1"])
+    method = PROVIDER_PERIOD_ROUTES[name]
+    assert getattr(client, method)(url).status_code == 302  # anonymous: login first
+    client.force_login(MembershipFactory(organization=other.organization, role="admin").user)
+    response = getattr(client, method)(url)
+    assert response.status_code in {200, 400}
+    assert "Secrète" not in response.content.decode("utf-8", "replace")
+    client.force_login(MembershipFactory(organization=own.organization, role="admin").user)
+    if name.endswith("_csv"):
+        assert "Secrète" in getattr(client, method)(url).content.decode("utf-8-sig")
 
 
 PROVIDER_PAGES = ("directory_provider:", "domiciliation_provider:", "mail_provider:")

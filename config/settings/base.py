@@ -374,6 +374,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.catch_up_proof_previews",
         "schedule": 15 * 60.0,
     },
+    # Every morning; each reminder goes out once per domiciliataire and list.
+    "domiciliation-declaration-reminders": {
+        "task": "domiciliation.tasks.declaration_reminders",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    # Every morning; each alert goes out once per approval.
+    "directory-approval-alerts": {
+        "task": "directory.tasks.approval_alerts",
+        "schedule": crontab(minute=40, hour=7),
+    },
+    "domiciliation-vigilance-reviews": {
+        "task": "domiciliation.tasks.vigilance_reviews",
+        "schedule": crontab(minute=50, hour=7),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,

@@ -34,6 +34,7 @@ class ProviderForm(forms.ModelForm):
             "siren",
             "approval_number",
             "approval_date",
+            "approval_prefecture",
             "description",
             *Service.values,
             "price_from",

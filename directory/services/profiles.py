@@ -53,6 +53,9 @@ def provider_save(*, provider: Provider, changed: list[str], logo: bytes | None 
     if provider.is_listed and set(changed) & set(Provider.LEGAL_FIELDS):
         provider.status = Provider.Status.PENDING
         provider.submitted_at = timezone.now()
+    if "approval_date" in changed:
+        # A renewed approval: its expiry alerts start again.
+        provider.approval_alerted_6m_at = provider.approval_alerted_1m_at = None
     provider.search_name = provider_search_name(provider)
     provider.save()
     return provider

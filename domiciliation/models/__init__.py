@@ -27,9 +27,11 @@ from .contracts import (
     GreffeNoticeEvent,
     Termination,
 )
+from .declarations import Declaration, DeclarationEvent
 from .payments import CreditNote, Invoice, InvoiceEvent, Payment, SavedPaymentMethod
 from .requests import BeneficialOwner, ClientFile, Proof, ProofType
 from .signatures import CaseDocument, Signature, SignatureCode
+from .vigilance import SuspicionNote, SuspicionNoteRead, VigilanceAssessment
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -52,6 +54,8 @@ __all__ = [
     "ContractStatus",
     "ContractTemplate",
     "CreditNote",
+    "Declaration",
+    "DeclarationEvent",
     "Forwarding",
     "GreffeNotice",
     "GreffeNoticeEvent",
@@ -64,5 +68,8 @@ __all__ = [
     "SavedPaymentMethod",
     "Signature",
     "SignatureCode",
+    "SuspicionNote",
+    "SuspicionNoteRead",
     "Termination",
+    "VigilanceAssessment",
 ]

@@ -15,6 +15,7 @@ from common.models import StatusEvent
 from common.uploads import UuidUploadTo, private_storage
 from directory.models import Provider
 
+from ..greffes import greffe_of
 from ..periods import add_months, period_bounds
 from ..pricing import period_charge
 from .cases import MIN_CONTRACT_MONTHS, BillingPeriod, Case, ProviderOwnedQuerySet
@@ -345,6 +346,11 @@ class GreffeNotice(models.Model):
     @property
     def is_mail_uncollected(self) -> bool:
         return self.kind == self.Kind.MAIL_UNCOLLECTED
+
+    @property
+    def greffe(self) -> str:
+        """The greffe of the company's seat (domiciliation.greffes)."""
+        return greffe_of(self.contract.case.centre)
 
 
 class GreffeNoticeEvent(StatusEvent):

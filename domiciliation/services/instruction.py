@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from common.formats import french_datetime
+from common.formats import french_date, french_datetime
 from common.money import format_euros
 from common.validators import uuid_or_none
 from directory.models import Provider, ProviderCentre
@@ -174,6 +174,11 @@ def missing_for_acceptance(case: Case) -> list[str]:
     ]
     if not case.has_offer:
         reasons.append("L’offre (centre et prix) n’est pas renseignée.")
+    if not case.assessments.exists():
+        reasons.append(
+            f"L’évaluation des risques (vigilance LCB-FT) n’est pas enregistrée{NBSP}: onglet "
+            f"«{NBSP}Vigilance{NBSP}»."
+        )
     return reasons
 
 
@@ -188,6 +193,13 @@ def case_accept(*, case: Case, actor: User) -> Case:
         raise CaseRefused(
             f"Ce dossier est «{NBSP}{case.get_status_display()}{NBSP}»{NBSP}: seul un dossier "
             "en attente de décision (S1) peut être accepté."
+        )
+    provider = case.provider
+    if provider.approval_is_expired():
+        raise CaseRefused(
+            f"Votre agrément préfectoral a expiré le {french_date(provider.approval_expires_on)}"
+            f"{NBSP}: vous ne pouvez pas accepter de nouveau dossier. Renseignez l’agrément "
+            "renouvelé dans « Ma fiche annuaire »."
         )
     missing = missing_for_acceptance(case)
     if missing:

@@ -160,6 +160,31 @@ def contract_terminate(
 # The end
 
 
+class GreffeNoticeRefused(ContractRefused, TransitionRefused):
+    """A notice the contract does not allow (still running), or a sending already
+    recorded."""
+
+
+def greffe_notice_create(*, contract: Contract, kind: str, event_date: date) -> GreffeNotice:
+    """Queues a notice to the greffe in « À signaler au greffe », once per fact (run
+    twice: one notice). The end of a contract is reported once it has ended, never
+    while it runs. Call inside the caller's transaction, the contract locked."""
+    if kind == GreffeNotice.Kind.CONTRACT_END and not contract.is_ended:
+        raise GreffeNoticeRefused(
+            f"Le contrat {contract.number} est en cours{NBSP}: sa fin ne se signale au greffe "
+            "qu’une fois le contrat terminé."
+        )
+    notice, created = GreffeNotice.objects.get_or_create(
+        contract=contract,
+        kind=kind,
+        event_date=event_date,
+        defaults={"provider_id": contract.provider_id},
+    )
+    if created:
+        contract_log(contract, f"À signaler au greffe{NBSP}: {notice.get_kind_display().lower()}")
+    return notice
+
+
 def _settle(contract: Contract, invoice: Invoice, *, actor) -> None:
     """The invoice of a period running past the contract's last day: the days not used
     are credited (paid: to refund), or, unpaid, the invoice is cancelled and the days
@@ -228,13 +253,9 @@ def contract_end(*, contract_id: int, today: date) -> bool:
     for invoice in running_past:
         invoice.contract = contract
         _settle(contract, invoice, actor=None)
-    GreffeNotice.objects.get_or_create(
-        contract=contract,
-        kind=GreffeNotice.Kind.CONTRACT_END,
-        event_date=contract.ends_on,
-        defaults={"provider_id": contract.provider_id},
+    greffe_notice_create(
+        contract=contract, kind=GreffeNotice.Kind.CONTRACT_END, event_date=contract.ends_on
     )
-    contract_log(contract, "Avis de fin de contrat à envoyer au greffe")
     enqueue_on_commit("domiciliation.tasks.finalize_contract_end", contract.pk)
     return True
 
@@ -273,10 +294,6 @@ def contract_end_finalize(*, contract_id: int) -> None:
             attachment_of(notice.pdf, f"Avis au greffe – {company}.pdf") for notice in notices
         ],
     )
-
-
-class GreffeNoticeRefused(ContractRefused, TransitionRefused):
-    """A sending the notice does not allow (already recorded)."""
 
 
 @transaction.atomic

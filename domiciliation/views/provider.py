@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Membership
 from common.exceptions import DomainError
 from common.formats import french_datetime
 from common.views import show_error
@@ -22,6 +23,7 @@ from ..forms.instruction import (
     OfferForm,
     ProofReviewForm,
 )
+from ..legal_selectors import declarations_overdue
 from ..models import CaseStatus
 from ..selectors import (
     case_reviews,
@@ -75,9 +77,16 @@ def render_case(request, case, tab, context, status=200):
 
 @member_required
 def dashboard(request):
+    is_admin = request.membership.role == Membership.Role.ADMIN
     context = {
         "figures": provider_key_figures(request.organization),
         "status_counts": provider_case_counts(request.organization),
+        # The lists owed to the SIE and URSSAF not sent after their deadline (admins).
+        "declarations_overdue": (
+            declarations_overdue(request.organization, today=timezone.localdate())
+            if is_admin
+            else []
+        ),
     }
     return render(request, "domiciliation/provider/dashboard.html", context)
 

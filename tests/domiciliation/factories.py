@@ -118,7 +118,15 @@ def accept(
         duration_months=duration_months,
         actor=admin,
     )
+    assessed(case, admin)
     return case_accept(case=case, actor=admin)
+
+
+def assessed(case, actor):
+    """The case's risk assessment (vigilance LCB-FT), low risk, as acceptance needs."""
+    from domiciliation.services.vigilance import vigilance_assess
+
+    return vigilance_assess(case=case, actor=actor)
 
 
 def accepted_case(company, providers, admin):
@@ -171,3 +179,38 @@ def signed_contract(company, providers, admin, **offer):
             )
         case_sign(case, actor=admin)
     return case.contract
+
+
+def bare_contract(provider, *, name, starts_on, ends_on=None, siren="", status=None):
+    """A contract row written directly (no signing): for the lists built from many
+    contracts (declarations, retention), where the signing flow is not under test."""
+    from domiciliation.models import Case, CaseStatus, Contract, ContractStatus
+    from tests.accounts.factories import UserFactory
+
+    owner = UserFactory()
+    client_file = ClientFile.objects.create(owner=owner, company_name=name, siren=siren)
+    case = Case.objects.create(
+        client_file=client_file,
+        provider=provider,
+        centre=provider.centres.order_by("pk").first(),
+        status=CaseStatus.SIGNED,
+        monthly_price=Decimal("30.00"),
+    )
+    if status is None:
+        status = ContractStatus.ENDED if ends_on else ContractStatus.RUNNING
+    return Contract.objects.create(
+        case=case,
+        provider=provider,
+        owner=owner,
+        number=f"C-{case.pk:06d}",
+        status=status,
+        company_name=name,
+        siren=siren,
+        starts_on=starts_on,
+        billing_months=3,
+        initial_months=3,
+        monthly_price=Decimal("30.00"),
+        next_billing_on=starts_on,
+        term_ends_on=starts_on,
+        ends_on=ends_on,
+    )

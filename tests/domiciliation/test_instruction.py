@@ -35,7 +35,7 @@ from domiciliation.services.instruction import (
 from domiciliation.services.previews import proof_preview_make
 from domiciliation.services.requests import case_withdraw, proof_upload
 from tests.accounts.factories import UserFactory
-from tests.domiciliation.factories import pdf_upload, sent_file
+from tests.domiciliation.factories import assessed, pdf_upload, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,10 @@ def _set_offer(case, actor, **fields):
         "duration_months": 6,
         **fields,
     }
-    return case_set_offer(case=case, actor=actor, **values)
+    case = case_set_offer(case=case, actor=actor, **values)
+    if not case.assessments.exists():
+        assessed(case, actor)  # acceptance also needs the risk assessment
+    return case
 
 
 # State machine
@@ -265,6 +268,7 @@ def test_accepting_gives_the_company_seven_days_and_tells_it_the_amount(
     client, case, admin, django_capture_on_commit_callbacks
 ):
     _validate_required(case, admin)
+    assessed(case, admin)
     client.force_login(admin)
     response = client.post(
         _url("case_contract", case),

@@ -11,7 +11,7 @@ from domiciliation.services.instruction import ReviewDecision, case_review_proof
 from domiciliation.services.requests import client_file_send
 from tests.accounts.factories import MembershipFactory
 from tests.directory.factories import make_provider
-from tests.domiciliation.factories import filled_file, sent_file
+from tests.domiciliation.factories import assessed, filled_file, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_the_contract_page_shows_the_offer_filled_in_and_accepting_needs_no_typi
     paris.save()
     case = sent_file(company, [paris]).cases.get()
     _validate_every_proof(case, admin)
+    assessed(case, admin)
     client.force_login(admin)
     url = reverse("domiciliation_provider:case_contract", args=[case.public_id])
     html = client.get(url).content.decode()

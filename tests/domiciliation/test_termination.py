@@ -31,6 +31,7 @@ from domiciliation.services.termination import (
     contract_give_notice,
     contract_terminate,
     contract_transfer_seat,
+    greffe_notice_create,
     greffe_notice_record_sent,
 )
 from tests.domiciliation.factories import at, signed_contract
@@ -216,8 +217,9 @@ def test_a_seat_transfer_in_the_middle_of_a_paid_period_is_credited_and_refunded
                      "du 10 janvier 2027 au 31 juillet 2027", "transfert de siège",
                      contract.provider.approval_number]:  # fmt: skip
         assert expected in text, expected
-    text = pdf_text(notice.pdf)
-    for expected in ["Greffe du tribunal de commerce", "R. 123-168", "Nouvelle Start",
+    text = " ".join(pdf_text(notice.pdf).split())
+    for expected in ["Greffe du tribunal des activités économiques de Paris", "R. 123-168",
+                     "siège domicilié au 75002 Paris", "Nouvelle Start",
                      "SIREN : non communiqué", contract.provider.approval_number,
                      "du 10 janvier 2027 au 31 juillet 2027"]:  # fmt: skip
         assert expected in text, expected
@@ -296,6 +298,7 @@ def test_the_greffe_sending_is_recorded_once(
         queue = client.get(reverse("domiciliation_provider:greffe")).content.decode()
         assert "Nouvelle Start" in queue
         assert "Lettre au greffe (PDF)" in queue
+        assert "Destinataire&nbsp;: Greffe du tribunal des activités économiques de Paris" in queue
         prefix = notice.public_id.hex[:8]
         url = reverse("domiciliation_provider:greffe_notice_sent", args=[notice.public_id])
         data = {f"{prefix}-sent_on": "2027-07-20", f"{prefix}-channel": "letter"}
@@ -321,3 +324,24 @@ def test_the_greffe_sending_is_recorded_once(
         )
     pdf = client.get(reverse("domiciliation_provider:greffe_notice_pdf", args=[notice.public_id]))
     assert pdf.status_code == 200
+
+
+def test_a_notice_for_a_running_contract_is_refused(contract):
+    with pytest.raises(ContractRefused, match="est en cours"):
+        greffe_notice_create(
+            contract=contract, kind=GreffeNotice.Kind.CONTRACT_END, event_date=date(2027, 3, 1)
+        )
+    assert not GreffeNotice.objects.exists()
+
+
+def test_the_greffe_is_the_one_of_the_seat(lyon):
+    from domiciliation.greffes import greffe_of
+
+    centre = lyon.centres.get()
+    assert greffe_of(centre) == "Greffe du tribunal de commerce compétent pour Lyon (Rhône)"
+    centre.department = type(centre.department).objects.get(code="67")
+    centre.city = "Strasbourg"
+    assert greffe_of(centre) == (
+        "Greffe de la chambre commerciale du tribunal judiciaire compétent pour Strasbourg "
+        "(Bas-Rhin)"
+    )

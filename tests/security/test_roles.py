@@ -30,6 +30,7 @@ NARROWER = {
     "domiciliation_provider:team": {"admin"},
     "domiciliation_provider:own_phone": {"admin"},
     "domiciliation_provider:contract_clauses": {"admin"},
+    "domiciliation_provider:declarations": {"admin"},
 }
 
 
@@ -73,3 +74,25 @@ def test_each_role_gets_its_pages_and_a_403_elsewhere(client, users, name):
         else:
             assert response.status_code == 403, (role, response.status_code)
             assert "Accès refusé" in response.content.decode()
+
+
+# The declarations of a period (its code in the URL, not an object id): admins only.
+PERIOD_PAGES = [
+    "domiciliation_provider:declaration_detail",
+    "domiciliation_provider:declaration_pdf",
+    "domiciliation_provider:declaration_csv",
+    "domiciliation_provider:declaration_sent",
+]
+
+
+@pytest.mark.parametrize("name", PERIOD_PAGES)
+def test_a_declaration_is_for_the_admins_only(client, users, name):
+    url = reverse(name, args=["trimestre-2025-1"])
+    method = "post" if name.endswith("_sent") else "get"
+    for role in ROLES:
+        client.force_login(users[role])
+        response = getattr(client, method)(url)
+        if role == "admin":
+            assert response.status_code in {200, 400}, (role, response.status_code)
+        else:
+            assert response.status_code == 403, (role, response.status_code)

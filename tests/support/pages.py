@@ -11,7 +11,8 @@ from cesu_orders.models import Beneficiary, BeneficiaryImport, Order
 from cesu_orders.services.payroll_import import payroll_import_check, payroll_template_csv
 from cesu_orders.services.statements import aid_statement_start
 from directory.models import Provider
-from domiciliation.models import Case, Contract, Payment, Signature
+from domiciliation.declarations import periods_between
+from domiciliation.models import Case, Contract, Declaration, Payment, Signature
 from domiciliation.services.payments import payment_confirm, payment_start
 from mail.models import MailItem
 from tests.domiciliation.factories import accept
@@ -82,7 +83,13 @@ def object_pages(case: Case) -> dict[str, list[str]]:
     )
     case_pages = [
         reverse(f"domiciliation_provider:{name}", args=[case.public_id])
-        for name in ("case_detail", "case_proofs", "case_contract", "case_payment")
+        for name in (
+            "case_detail",
+            "case_proofs",
+            "case_vigilance",
+            "case_contract",
+            "case_payment",
+        )
     ]
     # The demo company's running contract (domiciliation/demo.py).
     contract = Contract.objects.get(company_name="Atelier Rousseau")
@@ -116,12 +123,23 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("cesu_orders:job_status", args=[statement.public_id]),
         demo_payroll_preview(order.organization, User.objects.get(username="C100001")),
     ]
+    # « Déclarations »: the list the demo marked sent, and the latest one, to send.
+    today = timezone.localdate()
+    declarations = [
+        reverse("domiciliation_provider:declaration_detail", args=[code])
+        for code in (
+            Declaration.objects.get(provider=provider).period.code,
+            periods_between(today.replace(year=today.year - 1), today)[0].code,
+        )
+    ]
     return {
         "visiteur": directory,
         "gestionnaire principal": funder,
         "gestionnaire secondaire": funder,
         "administrateur domiciliataire": [
             *case_pages,
+            *declarations,
+            reverse("domiciliation_provider:case_suspicion", args=[case.public_id]),
             reverse("directory_provider:centre_update", args=[centre.public_id]),
             reverse("domiciliation:signature", args=[provider_signature.public_id]),
         ],
