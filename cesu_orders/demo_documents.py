@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from notifications.pdf import render_pdf
 
-from .services.beneficiary_file import COLUMNS, MAX_ROWS
 from .models import Document, ExemptionCeiling, TermsOfSale, UsageCategory
+from .services.beneficiary_file import COLUMNS, MAX_ROWS
 
 # « Crédit d’impôt famille »: 25 % of the aid paid (CGI art. 244 quater F).
 TAX_CREDIT_RATE = 25

@@ -7,6 +7,7 @@ from .services.deadlines import payment_deadlines_run
 from .services.documents import contract_document
 from .services.invoice_payments import invoice_charge
 from .services.previews import proof_preview_make, proof_previews_catch_up
+from .services.registration import registration_reminders_run
 from .services.signatures import contract_finalize, documents_catch_up
 from .services.termination import contract_end_finalize
 
@@ -79,3 +80,8 @@ def contracts() -> dict[str, int]:
 @shared_task(name="domiciliation.tasks.catch_up_documents")
 def catch_up_documents() -> int:
     return documents_catch_up()
+
+
+@shared_task(name="domiciliation.tasks.registration_reminders")
+def registration_reminders() -> int:
+    return registration_reminders_run()

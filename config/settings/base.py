@@ -373,6 +373,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.catch_up_proof_previews",
         "schedule": 15 * 60.0,
     },
+    # Companies created through the portal that still owe their Kbis and SIREN.
+    "domiciliation-registration-reminders": {
+        "task": "domiciliation.tasks.registration_reminders",
+        "schedule": crontab(minute=30, hour=9),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,
