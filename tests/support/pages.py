@@ -29,6 +29,7 @@ NOT_PAGES = {
     "cesu_orders:accounting_export_csv",
     "domiciliation:stripe_webhook",
     "domiciliation:start",
+    "domiciliation:standard_contract_pdf",
 }
 ROLES = {
     "visiteur": None,
@@ -77,6 +78,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("directory:region", args=["ile-de-france"]),
         reverse("directory:department", args=["75"]),
         reverse("directory:provider", args=[provider.slug]),
+        reverse("domiciliation:provider_clauses", args=[provider.slug]),
     ]
     statement = aid_statement_start(
         organization=order.organization,
