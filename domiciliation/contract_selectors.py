@@ -190,6 +190,14 @@ def contracts_awaiting_registration(organization: Organization):
         Contract.objects.for_organization(organization)
         .filter(awaits_registration=True)
         .exclude(status=ContractStatus.ENDED)
-        .only("public_id", "number", "company_name", "created_at", "registration_reminders")
-        .order_by("created_at", "pk")
+        .select_related("case")
+        .only(
+            "public_id",
+            "number",
+            "company_name",
+            "created_at",
+            "registration_reminders",
+            "case__signed_at",
+        )
+        .order_by("case__signed_at", "pk")
     )

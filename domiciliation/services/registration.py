@@ -3,7 +3,7 @@ once registered (R123-168; article 4 of the standard contract). Until it does, i
 reminded by e-mail once per step of REMINDER_DAYS after signature, and the
 domiciliataire's « Contrats » page lists it among the companies that still owe them."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,10 +24,14 @@ class RegistrationRefused(DomainError):
     pass
 
 
+def days_since_signature(contract: Contract, today: date) -> int:
+    return (today - timezone.localdate(contract.case.signed_at or contract.created_at)).days
+
+
 def reminders_due(contract: Contract, today: date) -> int:
     """How many steps of REMINDER_DAYS have been reached on `today`."""
-    signed_on = timezone.localdate(contract.created_at)
-    return sum(1 for days in REMINDER_DAYS if today >= signed_on + timedelta(days=days))
+    elapsed = days_since_signature(contract, today)
+    return sum(1 for days in REMINDER_DAYS if elapsed >= days)
 
 
 @transaction.atomic
@@ -76,7 +80,7 @@ def registration_remind(*, contract_id: int, today: date) -> bool:
     notify_contract_company(
         contract,
         "domiciliation_registration_reminder",
-        {"days": REMINDER_DAYS[due - 1]},
+        {"days": days_since_signature(contract, today)},
         key=f"registration:{due}",
     )
     return True

@@ -81,7 +81,7 @@ def test_a_step_missed_while_the_job_did_not_run_is_not_sent_twice(
     assert run(django_capture_on_commit_callbacks, SIGNED + timedelta(days=40)) == 1
     assert run(django_capture_on_commit_callbacks, SIGNED + timedelta(days=41)) == 0
     assert len(reminders()) == 1
-    assert "signé depuis 30 jours" in reminders()[0].body
+    assert "signé depuis 40 jours" in reminders()[0].body
 
 
 def test_the_beat_task_calls_the_service(contract, django_capture_on_commit_callbacks):
