@@ -271,3 +271,26 @@ def test_the_standard_contract_pdf_is_rendered_once(client, django_assert_max_nu
         again = client.get(reverse("domiciliation:standard_contract_pdf")).content
     assert again == first
     assert not mail.outbox
+
+
+def test_the_migration_brings_the_default_clauses_to_the_standard_contract():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from domiciliation.catalogue import DEFAULT_CONTRACT_CLAUSES
+    from domiciliation.models import ContractTemplate
+
+    migration = import_module("domiciliation.migrations.0014_public_pages_registration")
+    default = ContractTemplate.objects.get(provider__isnull=True)
+    default.clauses = migration.PREVIOUS_DEFAULT
+    default.save()
+    migration.update_default_clauses(apps, None)
+    default.refresh_from_db()
+    assert default.clauses == DEFAULT_CONTRACT_CLAUSES
+    # Clauses staff edited keep their text and gain the « convention de preuve ».
+    default.clauses = "Article 1 – Objet\nNotre texte."
+    default.save()
+    migration.update_default_clauses(apps, None)
+    default.refresh_from_db()
+    assert default.clauses.startswith("Article 1 – Objet\nNotre texte.\n\nArticle 7 – Convention")
