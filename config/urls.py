@@ -5,7 +5,8 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config.metrics import metrics
-from directory.sitemaps import SITEMAPS
+from directory.sitemaps import SITEMAPS as DIRECTORY_SITEMAPS
+from domiciliation.sitemaps import SITEMAPS as GUIDE_SITEMAPS
 
 admin.site.site_header = "Portail – administration"
 admin.site.site_title = "Portail"
@@ -29,7 +30,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         login_not_required(sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": {**GUIDE_SITEMAPS, **DIRECTORY_SITEMAPS}},
         name="sitemap",
     ),
     path("favicon.ico", account_views.favicon, name="favicon"),

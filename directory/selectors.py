@@ -159,3 +159,16 @@ def selected_providers(slugs: list[str]) -> list[Provider]:
     unlisted since it was added is left out)."""
     providers = {p.slug: p for p in Provider.objects.listed().filter(slug__in=slugs)}
     return [providers[slug] for slug in slugs if slug in providers]
+
+
+def providers_offering(service: str, *, limit: int = 8) -> tuple[int, list[Provider]]:
+    """(how many listed providers offer `service`, the first `limit` of them by name)."""
+    providers = Provider.objects.listed().filter(**{service: True})
+    return providers.count(), list(providers.order_by("search_name", "pk")[:limit])
+
+
+def has_own_clauses(provider: Provider) -> bool:
+    """Whether the provider's contracts use clauses of its own rather than the portal's
+    standard contract: `domiciliation.ContractTemplate` rows point at a provider
+    (reverse name `contract_template`), read here without importing the upper app."""
+    return Provider.objects.filter(pk=provider.pk, contract_template__isnull=False).exists()

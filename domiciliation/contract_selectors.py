@@ -181,3 +181,23 @@ def stripe_setup_contract(contract_id: str, customer_id: str) -> Contract | None
     return Contract.objects.filter(
         public_id=uuid_or_none(contract_id), stripe_customer=customer_id
     ).first()
+
+
+def contracts_awaiting_registration(organization: Organization):
+    """The provider's contracts whose company, created through the portal, has not sent
+    its Kbis and SIREN yet, oldest signature first."""
+    return (
+        Contract.objects.for_organization(organization)
+        .filter(awaits_registration=True)
+        .exclude(status=ContractStatus.ENDED)
+        .select_related("case")
+        .only(
+            "public_id",
+            "number",
+            "company_name",
+            "created_at",
+            "registration_reminders",
+            "case__signed_at",
+        )
+        .order_by("case__signed_at", "pk")
+    )

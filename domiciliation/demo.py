@@ -20,7 +20,7 @@ from accounts.models import User
 from common.queue import enqueue_on_commit
 from directory.models import Provider
 
-from .catalogue import ensure_proof_types
+from .catalogue import ensure_default_contract_template, ensure_proof_types
 from .declarations import periods_between
 from .models import (
     Case,
@@ -30,6 +30,7 @@ from .models import (
     Contract,
     ContractEvent,
     ContractStatus,
+    ContractTemplate,
     Declaration,
     Invoice,
     Payment,
@@ -52,6 +53,7 @@ from .services.instruction import (
 )
 from .services.invoice_payments import invoice_charge, payment_method_save
 from .services.payments import payment_confirm, payment_start
+from .services.registration import registration_remind
 from .services.requests import client_file_send, client_file_start, proof_upload
 from .services.vigilance import vigilance_assess
 
@@ -108,6 +110,8 @@ def _sent_file(client: User, provider: Provider, **answers) -> ClientFile:
 
 def seed(log) -> None:
     ensure_proof_types(ProofType)
+    # The standard contract the guides publish and the demo's contracts are made from.
+    ensure_default_contract_template(ContractTemplate)
     client = User.objects.get(username="client@demo.example")
     provider = Provider.objects.get(slug="demo-domiciliation-paris")
     if not ClientFile.objects.filter(owner=client, company_name="Rousseau Conseil").exists():
@@ -122,6 +126,9 @@ def seed(log) -> None:
     if not Contract.objects.filter(owner=client).exists():
         contract = _running_contract(client, provider)
         log(f"Contrat {contract.number} de {CONTRACT_COMPANY} en cours chez {provider}.")
+        # Created with this domiciliation, signed weeks ago: its Kbis is awaited.
+        registration_remind(contract_id=contract.pk, today=timezone.localdate())
+        log(f"{CONTRACT_COMPANY} relancée pour son Kbis et son SIREN.")
     if not Contract.objects.filter(provider=provider, number__startswith="H-").exists():
         _contract_history(provider)
         log("Contrats des trimestres passés et déclarations au SIE et à l’URSSAF.")

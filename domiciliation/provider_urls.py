@@ -55,6 +55,11 @@ urlpatterns = [
     path("contrats/impayes/", provider_contracts.unpaid_list, name="contract_unpaid"),
     path("contrats/greffe/", provider_contracts.greffe, name="greffe"),
     path(
+        "contrats/kbis-attendus/",
+        provider_contracts.registration_list,
+        name="registration_list",
+    ),
+    path(
         "contrats/greffe/<uuid:public_id>/envoye/",
         provider_contracts.greffe_notice_sent,
         name="greffe_notice_sent",
@@ -65,6 +70,7 @@ urlpatterns = [
         name="greffe_notice_pdf",
     ),
     path("contrats/<uuid:public_id>/", provider_contracts.contract_detail, name="contract_detail"),
+    path("contrats/<uuid:public_id>/kbis/", provider_contracts.contract_kbis, name="contract_kbis"),
     path(
         "contrats/<uuid:public_id>/virement/",
         provider_contracts.invoice_transfer,

@@ -151,6 +151,20 @@ def contract_clauses_of(provider: Provider) -> tuple[str, bool]:
     return (default.clauses if default else ""), False
 
 
+def standard_contract_template() -> ContractTemplate | None:
+    """The staff's default clauses: the « contrat standard » every provider without
+    clauses of its own uses."""
+    return ContractTemplate.objects.filter(provider__isnull=True).order_by("pk").first()
+
+
+def provider_contract_template(provider: Provider) -> tuple[ContractTemplate | None, bool]:
+    """(the clauses the provider's next contracts use, whether they are its own)."""
+    own = ContractTemplate.objects.filter(provider=provider).first()
+    if own is not None:
+        return own, True
+    return standard_contract_template(), False
+
+
 def contract_template(case: Case) -> ContractTemplate:
     """The domiciliataire's own clauses, else the staff's default ones."""
     return (

@@ -8,6 +8,7 @@ from .services.declarations import declaration_reminders_run
 from .services.documents import contract_document
 from .services.invoice_payments import invoice_charge
 from .services.previews import proof_preview_make, proof_previews_catch_up
+from .services.registration import registration_reminders_run
 from .services.signatures import contract_finalize, documents_catch_up
 from .services.termination import contract_end_finalize
 from .services.vigilance import vigilance_reviews_remind
@@ -91,3 +92,8 @@ def declaration_reminders() -> int:
 @shared_task(name="domiciliation.tasks.vigilance_reviews")
 def vigilance_reviews() -> int:
     return vigilance_reviews_remind()
+
+
+@shared_task(name="domiciliation.tasks.registration_reminders")
+def registration_reminders() -> int:
+    return registration_reminders_run()

@@ -3,13 +3,22 @@ signature, « Mon contrat » and the files it may download."""
 
 from django.urls import path
 
-from .views import company, company_contract, files, payment, signature
+from .views import company, company_contract, files, payment, public, signature
 
 app_name = "domiciliation"
 
 urlpatterns = [
     path("", company.dashboard, name="dashboard"),
     path("demande/", company.start, name="start"),
+    path("contrat-standard/", public.standard_contract, name="standard_contract"),
+    path(
+        "contrat-standard/contrat-standard-de-domiciliation.pdf",
+        public.standard_contract_download,
+        name="standard_contract_pdf",
+    ),
+    path("boite-postale-virtuelle/", public.virtual_mailbox, name="virtual_mailbox"),
+    path("creer-son-entreprise/", public.company_creation, name="company_creation"),
+    path("clauses/<slug:slug>/", public.provider_clauses, name="provider_clauses"),
     path("dossier/<uuid:public_id>/etape/<int:step>/", company.step, name="step"),
     path("dossier/<uuid:public_id>/envoyer/", company.send, name="send"),
     path("suivi/<uuid:public_id>/retirer/", company.withdraw, name="withdraw"),
@@ -30,6 +39,11 @@ urlpatterns = [
         "contrat/<uuid:public_id>/resilier/",
         company_contract.contract_notice,
         name="contract_notice",
+    ),
+    path(
+        "contrat/<uuid:public_id>/kbis/",
+        company_contract.registration_send,
+        name="registration_send",
     ),
     path(
         "contrat/<uuid:public_id>/moyen-de-paiement/",

@@ -70,6 +70,12 @@ PUBLIC = {
     "domiciliation:step",
     # Stripe's webhook: trusted for its signature only (tests/domiciliation/test_payments).
     "domiciliation:stripe_webhook",
+    # The guides and a listed provider's clauses (tests/domiciliation/test_public_pages).
+    "domiciliation:standard_contract",
+    "domiciliation:standard_contract_pdf",
+    "domiciliation:virtual_mailbox",
+    "domiciliation:company_creation",
+    "domiciliation:provider_clauses",
 }
 
 
@@ -372,6 +378,7 @@ TENANT_ROUTES = {
     ),
     "domiciliation:contract": ("get", _contract_of_alice),
     "domiciliation:contract_notice": ("post", _contract_of_alice),
+    "domiciliation:registration_send": ("post", _contract_of_alice),
     "domiciliation:payment_method_setup": ("post", _contract_of_alice),
     "domiciliation:payment_method_simulation": ("get", _contract_of_alice),
     "domiciliation:invoice_pay": ("post", _invoice_of_alices_contract),
@@ -447,6 +454,20 @@ def _contract_id_of(organization):
     return {"public_id": _contract_of(UserFactory(), organization).public_id}
 
 
+def _registered_contract_of(organization):
+    """A contract whose company (created through the portal) has sent its Kbis."""
+    from domiciliation.services.registration import contract_registration_send
+    from tests.accounts.factories import UserFactory
+    from tests.domiciliation.factories import pdf_upload
+
+    owner = UserFactory()
+    contract = _contract_of(owner, organization)
+    contract_registration_send(
+        contract=contract, siren="732829320", upload=pdf_upload(), kind="pdf", actor=owner
+    )
+    return {"public_id": contract.public_id}
+
+
 def _greffe_notice_of(organization):
     from domiciliation.models import GreffeNotice
     from tests.accounts.factories import UserFactory
@@ -503,6 +524,7 @@ PROVIDER_TENANT_ROUTES = {
     "domiciliation_provider:credit_note_refunded": ("post", _contract_credit_note_of),
     "domiciliation_provider:greffe_notice_sent": ("post", _greffe_notice_of),
     "domiciliation_provider:greffe_notice_pdf": ("get", _greffe_notice_of),
+    "domiciliation_provider:contract_kbis": ("get", _registered_contract_of),
     "domiciliation_provider:agent_deactivate": ("post", _agent_of),
     "mail_provider:item": ("get", _mail_item_id_of),
     "mail_provider:item_scan": ("post", _mail_item_id_of),

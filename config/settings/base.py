@@ -388,6 +388,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "domiciliation.tasks.vigilance_reviews",
         "schedule": crontab(minute=50, hour=7),
     },
+    # Companies created through the portal that still owe their Kbis and SIREN.
+    "domiciliation-registration-reminders": {
+        "task": "domiciliation.tasks.registration_reminders",
+        "schedule": crontab(minute=30, hour=9),
+    },
     "purge-beneficiary-imports": {
         "task": "cesu_orders.tasks.purge_beneficiary_imports",
         "schedule": 3600.0,

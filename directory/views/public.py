@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from common.text import parse_count
@@ -20,6 +20,7 @@ from ..selectors import (
     clean_query,
     department_counts,
     directory_search,
+    has_own_clauses,
     listed_providers,
     provider_centres,
     region_departments,
@@ -38,7 +39,20 @@ QUESTIONNAIRE_PATH = "/domiciliation/demande/"
 @login_not_required
 @require_GET
 def directory_home(request):
-    return render(request, "directory/home.html", {"regions": region_index(), "query": ""})
+    """The regions; a service chosen by a guide (?service=mail_scan) is carried to each
+    region's and département's list, where it filters."""
+    filters = parse_filters(request.GET)
+    labels = dict(Service.choices)
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "regions": region_index(),
+            "query": "",
+            "filter_query": urlencode([("service", s) for s in filters.services]),
+            "filter_labels": [labels[s] for s in filters.services],
+        },
+    )
 
 
 def _list_page(request, *, template: str, departments, context: dict):
@@ -114,6 +128,7 @@ def provider_detail(request, slug):
             "centres": centres,
             "questionnaire_path": QUESTIONNAIRE_PATH,
             "in_selection": provider.slug in services.selection_slugs(request.session),
+            "own_clauses": has_own_clauses(provider),
         },
     )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from common.money import format_euros
+from common.uploads import validate_upload
 
 from ..models import ContractStatus, Forwarding, GreffeNotice, Termination
 
@@ -136,3 +137,24 @@ class InvoiceTransferForm(_InvoiceChoice):
 class GreffeSentForm(forms.Form):
     sent_on = _date("Envoyé le")
     channel = forms.ChoiceField(label="Par", choices=GreffeNotice.Channel.choices)
+
+
+class RegistrationForm(forms.Form):
+    """A company created through the portal sends its Kbis and SIREN."""
+
+    siren = forms.CharField(
+        label="Numéro SIREN",
+        max_length=11,
+        help_text="9 chiffres, sur votre extrait Kbis.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    kbis = forms.FileField(
+        label="Extrait Kbis",
+        help_text="PDF, JPEG ou PNG, 10\u00a0Mo au plus.",
+        error_messages={"required": "Choisissez un fichier.", "empty": "Ce fichier est vide."},
+    )
+
+    def clean_kbis(self):
+        upload = self.cleaned_data["kbis"]
+        self.kind = validate_upload(upload)
+        return upload

@@ -142,6 +142,19 @@ class Contract(models.Model):
     ended_at = models.DateTimeField("terminé le", null=True, blank=True)
     suspended_at = models.DateTimeField("suspendu le", null=True, blank=True)
     stripe_customer = models.CharField("client Stripe", max_length=255, blank=True)
+    # A company created through the portal owes its Kbis and SIREN once registered
+    # (R123-168; article 4 of the standard contract): reminded at each step of
+    # services.registration.REMINDER_DAYS until it sends them.
+    awaits_registration = models.BooleanField("Kbis et SIREN attendus", default=False)
+    registration_reminders = models.PositiveSmallIntegerField("relances Kbis envoyées", default=0)
+    kbis = models.FileField(
+        "extrait Kbis",
+        storage=private_storage,
+        upload_to=UuidUploadTo("kbis"),
+        blank=True,
+    )
+    kbis_kind = models.CharField("format du Kbis", max_length=4, blank=True)
+    registered_at = models.DateTimeField("Kbis et SIREN reçus le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -169,6 +182,11 @@ class Contract(models.Model):
         return f"Contrat {self.number} – {self.company_name}"
 
     # What the pages ask of a contract.
+
+    @property
+    def owes_registration(self) -> bool:
+        """The company has not sent its Kbis and SIREN yet (created through the portal)."""
+        return self.awaits_registration and self.status != ContractStatus.ENDED
 
     @property
     def is_running(self) -> bool:

@@ -165,6 +165,7 @@ def contract_open(case: Case, *, actor: User | None, starts_on: date) -> Contrac
         number=f"C-{sequence:05d}",
         company_name=declared.company_name or case.company_name,
         siren=declared.siren,
+        awaits_registration=declared.company_status == declared.CompanyStatus.CREATION,
         starts_on=starts_on,
         billing_months=months,
         initial_months=case.duration_months,

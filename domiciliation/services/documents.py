@@ -7,6 +7,7 @@ SHA-256 is what the signers sign."""
 import hashlib
 from io import BytesIO
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from pypdf import PdfReader, PdfWriter
@@ -15,7 +16,16 @@ from stdnum.fr import tva
 from common.previews import attach_preview
 from notifications.pdf import render_pdf
 
-from ..models import Case, CaseDocument, Contract, CreditNote, GreffeNotice, Invoice, Payment
+from ..models import (
+    Case,
+    CaseDocument,
+    Contract,
+    ContractTemplate,
+    CreditNote,
+    GreffeNotice,
+    Invoice,
+    Payment,
+)
 from ..sealing import seal_pdf
 from ..selectors import contract_template
 from .cases import case_lock
@@ -47,6 +57,17 @@ def contract_context(case: Case) -> dict:
         "template": contract_template(case),
         "payment": case.first_payment,
     }
+
+
+def standard_contract_pdf(template: ContractTemplate) -> bytes:
+    """The « contrat standard » as a PDF, from the clauses every generated contract
+    renders; kept in the cache until staff change them."""
+    key = f"standard-contract-pdf:{template.pk}:{template.updated_at.timestamp()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf("pdf/domiciliation_standard_contract.html", {"template": template})
+        cache.set(key, pdf, 24 * 3600)
+    return pdf
 
 
 def contract_pdf(case: Case) -> bytes:

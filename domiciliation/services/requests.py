@@ -72,11 +72,13 @@ def client_file_start(
     provider: Provider | None = None,
     centre: ProviderCentre | None = None,
     selection: list[Provider] = (),
+    services: list[str] = (),
 ) -> ClientFile:
     """A new questionnaire, started from a provider's « Demander une offre » or from the
-    visitor's directory selection (those providers are preselected at sending)."""
+    visitor's directory selection (those providers are preselected at sending), with the
+    services a guide chose in advance (checked at the services step)."""
     client_file = ClientFile.objects.create(
-        owner=owner, origin_provider=provider, origin_centre=centre
+        owner=owner, origin_provider=provider, origin_centre=centre, services=list(services)
     )
     if selection:
         client_file.preselected.set(selection)

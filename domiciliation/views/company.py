@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import email_verified
 from common.exceptions import DomainError
 from common.views import show_error
-from directory.models import Provider
+from directory.models import Provider, Service
 
 from ..access import client_file_for, company_case_for, remember_draft
 from ..forms.questionnaire import (
@@ -69,12 +69,25 @@ def start(request):
     if slug:
         provider = get_object_or_404(Provider.objects.listed(), slug=slug)
         centre = provider_centre(provider, request.GET.get("centre", ""))
-    draft = ClientFile(origin_provider=provider, origin_centre=centre)
+    # Chosen in advance by the guides: « Créer son entreprise » (?situation=creation),
+    # « Boîte postale virtuelle » (?option=mail_scan&option=forwarding).
+    situation = request.GET.get("situation", "")
+    services = [value for value in request.GET.getlist("option") if value in Service.values]
+    draft = ClientFile(
+        origin_provider=provider,
+        origin_centre=centre,
+        company_status=situation if situation in ClientFile.CompanyStatus.values else "",
+        services=list(dict.fromkeys(services)),
+    )
     form = CompanyForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         selection = directory_selection(request.session) if request.GET.get("selection") else []
         client_file = client_file_start(
-            owner=_actor(request), provider=provider, centre=centre, selection=selection
+            owner=_actor(request),
+            provider=provider,
+            centre=centre,
+            selection=selection,
+            services=draft.services,
         )
         client_file_save_step(
             client_file=client_file, step=1, fields=form.cleaned_data, actor=_actor(request)

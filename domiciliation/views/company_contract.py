@@ -17,7 +17,7 @@ from common.views import show_error
 
 from ..access import company_contract_for, contract_invoice_for
 from ..contract_selectors import contract_page
-from ..forms.contract import NoticeForm
+from ..forms.contract import NoticeForm, RegistrationForm
 from ..gateways import SIMULATED_DECLINED, GatewayError, online_gateway
 from ..models import Payment, SavedPaymentMethod
 from ..services.contracts import contract_recorded_refusal
@@ -26,6 +26,7 @@ from ..services.invoice_payments import (
     invoice_payment_start,
     payment_method_save,
 )
+from ..services.registration import contract_registration_send
 from ..services.termination import contract_give_notice, contract_transfer_seat, notice_end
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,11 @@ SIMULATED_METHODS = [
 ]  # fmt: skip
 
 
-def _page(request, contract, notice_form=None, *, status=200):
+def _page(request, contract, notice_form=None, *, registration_form=None, status=200):
     context = {
         **contract_page(contract, for_provider=False),
         "notice_form": notice_form or NoticeForm(),
+        "registration_form": registration_form or RegistrationForm(),
         "notice_ends_on": notice_end(contract, timezone.localdate())
         if contract.may_give_notice
         else None,
@@ -54,6 +56,28 @@ def _page(request, contract, notice_form=None, *, status=200):
 def contract(request, public_id):
     """« Mon contrat »."""
     return _page(request, company_contract_for(request, public_id))
+
+
+@require_POST
+def registration_send(request, public_id):
+    """« Envoyer mon Kbis »: the Kbis and SIREN of a company created through the portal."""
+    contract = company_contract_for(request, public_id)
+    form = RegistrationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            contract_registration_send(
+                contract=contract,
+                siren=form.cleaned_data["siren"],
+                upload=form.cleaned_data["kbis"],
+                kind=form.kind,
+                actor=request.user,
+            )
+        except DomainError as error:
+            show_error(error, form=form)
+        else:
+            messages.success(request, "Votre Kbis et votre SIREN sont transmis au domiciliataire.")
+            return redirect("domiciliation:contract", contract.public_id)
+    return _page(request, contract, registration_form=form, status=400)
 
 
 @require_POST

@@ -7,6 +7,7 @@ refunds made by transfer."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership
 from common.exceptions import DomainError
 from common.files import file_response
+from common.uploads import EXTENSIONS
 from common.views import show_error
 
 from ..access import (
@@ -26,6 +28,7 @@ from ..access import (
 from ..contract_selectors import (
     contract_counts,
     contract_page,
+    contracts_awaiting_registration,
     greffe_due_count,
     greffe_queue,
     monthly_revenue,
@@ -44,6 +47,7 @@ from ..revenue_chart import revenue_chart
 from ..services.contracts import contract_change_terms, contract_recorded_refusal
 from ..services.credit_notes import credit_note_mark_refunded, invoice_cancel
 from ..services.invoice_payments import invoice_record_transfer
+from ..services.registration import REMINDER_DAYS
 from ..services.termination import contract_terminate, greffe_notice_record_sent
 
 PER_PAGE = 50
@@ -69,6 +73,7 @@ def contract_list(request):
         "counts": contract_counts(request.organization),
         "chart": revenue_chart(revenue),
         "greffe_due": greffe_due_count(request.organization),
+        "registration_due": contracts_awaiting_registration(request.organization).count(),
     }
     return render(request, "domiciliation/provider/contract_list.html", context)
 
@@ -84,6 +89,30 @@ def unpaid_list(request):
         "domiciliation/provider/contract_unpaid.html",
         {"page": page, "today": timezone.localdate()},
     )
+
+
+@member_required
+def registration_list(request):
+    """« Kbis attendus »: the companies created with this domiciliataire that have not
+    sent their Kbis and SIREN yet, oldest signature first."""
+    return render(
+        request,
+        "domiciliation/provider/registration_list.html",
+        {
+            "contracts": contracts_awaiting_registration(request.organization),
+            "reminder_days": REMINDER_DAYS,
+        },
+    )
+
+
+@member_required
+def contract_kbis(request, public_id):
+    """The Kbis a company sent, for the domiciliataire's members."""
+    contract = provider_contract_for(request, public_id)
+    if not contract.kbis:
+        raise Http404
+    extension = EXTENSIONS.get(contract.kbis_kind, "bin")
+    return file_response(contract.kbis, filename=f"kbis-{contract.number}.{extension}")
 
 
 @member_required

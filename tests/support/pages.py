@@ -34,6 +34,7 @@ NOT_PAGES = {
     "cesu_orders:accounting_export_csv",
     "domiciliation:stripe_webhook",
     "domiciliation:start",
+    "domiciliation:standard_contract_pdf",
 }
 ROLES = {
     "visiteur": None,
@@ -111,6 +112,7 @@ def object_pages(case: Case) -> dict[str, list[str]]:
         reverse("directory:region", args=["ile-de-france"]),
         reverse("directory:department", args=["75"]),
         reverse("directory:provider", args=[provider.slug]),
+        reverse("domiciliation:provider_clauses", args=[provider.slug]),
     ]
     statement = aid_statement_start(
         organization=order.organization,
