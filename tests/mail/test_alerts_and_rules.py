@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 import time_machine
 from django.core import mail as outbox
+from django.urls import reverse
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
@@ -99,7 +100,7 @@ def test_the_daily_digest_lists_the_days_items_once(
 
 
 def test_the_three_month_rule_warns_then_queues_the_greffe_notice_once(
-    contract, agent, admin, django_capture_on_commit_callbacks
+    client, contract, agent, admin, django_capture_on_commit_callbacks
 ):
     contract.siren = "732829320"
     contract.save(update_fields=["siren"])
@@ -144,6 +145,10 @@ def test_the_three_month_rule_warns_then_queues_the_greffe_notice_once(
         ).count()
         == 1
     )
+    # « À signaler au greffe » names the last retrieval, not an event « fait du ».
+    client.force_login(admin)
+    queue = client.get(reverse("domiciliation_provider:greffe")).content.decode()
+    assert "courrier non retiré depuis le 11 janvier 2027" in queue.replace("\u00a0", " ")
 
 
 def test_a_retrieval_restarts_the_three_months(contract, agent):
