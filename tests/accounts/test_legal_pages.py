@@ -23,6 +23,10 @@ def test_the_accessibility_statement_follows_the_rgaa_form(client, settings):
         "État de conformité",
         "non conforme",
         "Résultats des tests",
+        # What the sweeps of tests/e2e check today, stated with its date.
+        "Résultats au 4&nbsp;décembre 2026",
+        "sur un écran de 1&nbsp;366&nbsp;pixels comme sur un téléphone de 390&nbsp;pixels",
+        "aucune page plus large qu’un écran de téléphone",
         "Contenus non accessibles",
         "Établissement de cette déclaration",
         "Retour d’information et contact",
